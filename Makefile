@@ -1,0 +1,55 @@
+# camscan: one Makefile sets up everything it needs on a fresh Debian machine.
+#   make demo   bring up the simulated site, scan it, print the inventory, write the report
+#   make test   lint, type-check and run the whole test suite (what CI runs)
+#   make bench  speed, scale and accuracy against nmap on the simulated site
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Debian packages: iproute2 for the lab's namespaces, chromium + poppler for the
+# report tests, postgresql for the PostgreSQL inventory tests, nmap for the benchmark.
+APT_PKGS := iproute2 iputils-ping procps chromium poppler-utils postgresql nmap fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all venv deps test lint typecheck unit demo bench clean lab-down docs
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Install the Debian packages that are missing (nothing is done when all are present).
+deps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check camscan tests bench
+	$(BIN)/ruff format --check camscan tests bench || (echo "run: $(BIN)/ruff format camscan tests bench"; exit 1)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: deps $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -q
+
+demo: deps $(STAMP)
+	$(BIN)/python -m camscan.lab.demo
+
+bench: deps $(STAMP)
+	$(BIN)/python bench/run.py
+
+lab-down: $(STAMP)
+	$(BIN)/camscan lab down
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
