@@ -1,0 +1,7 @@
+"""camscan CLI: identify commands."""
+
+from __future__ import annotations
+
+import click
+
+commands: list[click.Command] = []

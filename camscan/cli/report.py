@@ -1,0 +1,7 @@
+"""camscan CLI: report commands."""
+
+from __future__ import annotations
+
+import click
+
+commands: list[click.Command] = []
