@@ -1,7 +1,274 @@
-"""camscan CLI: inventory commands."""
+"""camscan CLI: the inventory — devices, show, scans, export, reidentify."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import click
 
+from camscan.cli import AppContext
+from camscan.cli.output import DEVICE_COLUMNS, emit_json, table, text, to_csv
+from camscan.inventory import repository as repo
+from camscan.inventory.db import open_inventory
+
 commands: list[click.Command] = []
+
+
+def _fmt_conf(value: Any) -> str:
+    return f"{float(value):.2f}" if isinstance(value, (int, float)) else ""
+
+
+@click.command()
+@click.option("--site", help="Only devices of this site.")
+@click.option("--cameras", is_flag=True, help="Only cameras, NVRs, DVRs and encoders.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format (json is documented in docs/json-output.md).",
+)
+@click.option("--explain", is_flag=True, help="Show each device's score factors.")
+@click.pass_obj
+def devices(app: AppContext, site: str | None, cameras: bool, fmt: str, explain: bool) -> None:
+    """List the inventory.
+
+    \b
+    Example:
+      camscan devices --cameras
+      camscan devices --format json > inventory.json
+      camscan devices --explain
+    """
+    inv = open_inventory(app.db)
+    rows = repo.list_devices(inv, site=site, cameras_only=cameras)
+    if fmt == "json":
+        emit_json(rows)
+        return
+    if fmt == "csv":
+        click.echo(to_csv(rows, DEVICE_COLUMNS), nl=False)
+        return
+    if not rows:
+        click.echo("No devices in the inventory yet; run `camscan scan <network>` first.")
+        return
+    table(
+        f"{len(rows)} devices ({sum(1 for r in rows if r['is_camera'])} cameras/NVRs/DVRs)",
+        (
+            "id",
+            "ip",
+            "mac",
+            "type",
+            "brand shown",
+            "made by",
+            "model",
+            "firmware",
+            "conf",
+            "band",
+            "score",
+        ),
+        (
+            (
+                r["id"],
+                r["ip"],
+                r["mac"],
+                r["device_type"],
+                r["brand"],
+                (r["manufacturer"] or "") + (" (white label)" if r["white_label"] else ""),
+                r["model"],
+                r["firmware"],
+                _fmt_conf(r["confidence"]),
+                r["band"],
+                "" if r["score"] is None else f"{r['score']:.0f}",
+            )
+            for r in rows
+        ),
+    )
+    if explain:
+        for r in rows:
+            if r["score_factors"]:
+                click.echo(f"\n#{r['id']} {text(r['ip'])}: score {r['score']:.0f} ({r['band']})")
+                for f in r["score_factors"]:
+                    click.echo(
+                        f"  {f.get('points', 0):+6.1f}  {f.get('factor')}: {f.get('reason')}"
+                    )
+
+
+commands.append(devices)
+
+
+@click.command()
+@click.argument("device")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@click.option(
+    "--evidence-document",
+    is_flag=True,
+    help="Print the evidence document of the latest scan (input of `camscan identify`).",
+)
+@click.pass_obj
+def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -> None:
+    """Everything known about one device (by id, IP, MAC or serial), with the evidence.
+
+    \b
+    Example:
+      camscan show 10.77.0.23
+      camscan show 12 --json
+      camscan show 12 --evidence-document | camscan identify -
+    """
+    inv = open_inventory(app.db)
+    if evidence_document:
+        emit_json(repo.evidence_for(inv, device))
+        return
+    rec = repo.device_detail(inv, device)
+    if as_json:
+        emit_json(rec)
+        return
+    p = click.echo
+    p(f"Device #{rec['id']}  {text(rec['ip'])}  {text(rec['mac'])}  site {text(rec['site'])}")
+    p(f"  type         {text(rec['device_type'])} (camera: {'yes' if rec['is_camera'] else 'no'})")
+    p(f"  brand shown  {text(rec['brand'])}")
+    wl = "  (WHITE LABEL: brand differs from maker)" if rec["white_label"] else ""
+    p(f"  made by      {text(rec['manufacturer'])}{wl}")
+    p(f"  model        {text(rec['model'])}")
+    p(f"  firmware     {text(rec['firmware'])}")
+    p(f"  serial       {text(rec['serial'])}")
+    p(f"  confidence   {_fmt_conf(rec['confidence'])}")
+    p(f"  seen         {rec['first_seen']} .. {rec['last_seen']} in scans {rec['scans']}")
+    if rec.get("zone") or rec.get("criticality"):
+        p(f"  zone         {text(rec.get('zone'))}  criticality {text(rec.get('criticality'))}")
+    if rec["score"] is not None:
+        p(f"\nReplacement priority: {rec['band']}  score {rec['score']:.0f}/100")
+        for f in rec["score_factors"]:
+            p(f"  {f.get('points', 0):+6.1f}  {text(f.get('factor'))}: {text(f.get('reason'))}")
+    if rec["evidence"]:
+        p("\nEvidence:")
+        for e in rec["evidence"]:
+            p(
+                f"  [{e.get('strength', '')}] {text(e.get('source'))} {text(e.get('field'))} = "
+                f"{text(str(e.get('value'))[:100])} -> {text(json.dumps(e.get('asserts')))}"
+            )
+    if rec["errors"]:
+        p("\nWhat failed:")
+        for e in rec["errors"]:
+            p(f"  {text(json.dumps(e)[:200])}")
+    if rec["services"]:
+        p("\nServices:")
+        for sv in rec["services"]:
+            p(f"  {sv['port']}/{sv['protocol']:<4} {text(sv['name']):<16} {text(sv['banner'])}")
+    if rec["addresses"]:
+        p("\nAddresses:")
+        for a in rec["addresses"]:
+            p(f"  {text(a['ip'])}  {text(a['mac'])}  {a['first_seen']} .. {a['last_seen']}")
+    if rec["history"]:
+        p("\nHistory:")
+        for h in rec["history"]:
+            p(f"  scan {h['scan_id']}: {h['field']} {text(h['old'])} -> {text(h['new'])}")
+
+
+commands.append(show)
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_obj
+def scans(app: AppContext, fmt: str) -> None:
+    """Scan history: when, what scope, how it ended.
+
+    \b
+    Example:
+      camscan scans
+      camscan scans --format json
+    """
+    rows = repo.list_scans(open_inventory(app.db))
+    if fmt == "json":
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("No scans yet; run `camscan scan <network>`.")
+        return
+    table(
+        None,
+        ("id", "site", "status", "started", "finished", "targets", "hosts", "devices"),
+        (
+            (
+                r["id"],
+                r["site"],
+                r["status"],
+                r["started_at"],
+                r["finished_at"] or "",
+                " ".join(r["targets"]),
+                r["hosts_probed"],
+                r["devices_found"],
+            )
+            for r in rows
+        ),
+    )
+
+
+commands.append(scans)
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "jsonl"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option("--site", help="Only devices of this site.")
+@click.pass_obj
+def export(app: AppContext, fmt: str, output: Path | None, site: str | None) -> None:
+    """Export the inventory (devices with verdicts and scores) for scripts and spreadsheets.
+
+    \b
+    Example:
+      camscan export --format csv -o cameras.csv
+      camscan export --format jsonl | jq .manufacturer
+    """
+    rows = repo.list_devices(open_inventory(app.db), site=site)
+    if fmt == "csv":
+        data = to_csv(rows, DEVICE_COLUMNS)
+    elif fmt == "jsonl":
+        data = "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
+    else:
+        data = json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n"
+    if output:
+        output.write_text(data, encoding="utf-8")
+        click.echo(f"wrote {len(rows)} devices to {output}", err=True)
+    else:
+        click.echo(data, nl=False)
+
+
+commands.append(export)
+
+
+@click.command()
+@click.option("--site", help="Only devices of this site.")
+@click.pass_obj
+def reidentify(app: AppContext, site: str | None) -> None:
+    """Re-run fingerprinting over stored observations (after fingerprints change), no rescan.
+
+    \b
+    Example:
+      camscan reidentify
+    """
+    from camscan.fingerprint import load_engine
+
+    engine = load_engine()
+    counts = repo.reidentify(
+        open_inventory(app.db), lambda doc: engine.identify(doc).to_dict(), site=site
+    )
+    click.echo(f"re-identified {counts['devices']} devices; {counts['changed']} changed")
+
+
+commands.append(reidentify)

@@ -132,7 +132,8 @@ def read_target_file(path: str) -> list[str]:
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         raise ScopeError(
-            f"cannot read target file {path!r}: {reason}; give a readable text file, one target a line"
+            f"cannot read target file {path!r}: {reason}; "
+            "give a readable text file, one target a line"
         ) from None
     out: list[str] = []
     for line in text.splitlines():
@@ -206,4 +207,5 @@ class Scope:
             "allow_public": self.allow_public,
             "large": self.large,
             "addresses": self.size,
+            "cidrs": [str(c) for c in self.networks],
         }

@@ -1,0 +1,182 @@
+"""Open the inventory: a SQLite file (default) or any SQLAlchemy URL (PostgreSQL).
+
+Opening checks the file is a camscan inventory of a schema this version knows, and brings
+an older one up to date through the Alembic migrations.  Every failure becomes a one-line
+DatabaseError that says what to do; nothing already stored is altered by a failed open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from camscan.errors import DatabaseError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def to_url(db: str) -> str:
+    """A SQLAlchemy URL from a path or URL (a path becomes an absolute sqlite URL)."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def explain(err: BaseException, where: str) -> DatabaseError:
+    """Turn a driver error into a one-line message that says what to do."""
+    text = str(getattr(err, "orig", err)).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            f"the inventory {where} is locked by another camscan or program; "
+            "wait for it to finish, or use another --db"
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseError(
+            f"{where} is not a readable camscan inventory (the file is damaged or of another "
+            "kind); restore it from a backup or give another --db"
+        )
+    if "unable to open" in text or "permission" in text or "readonly" in text:
+        return DatabaseError(
+            f"cannot open or write the inventory {where}; check the path and its permissions, "
+            "or give another --db"
+        )
+    return DatabaseError(f"the inventory {where} cannot be used ({text.splitlines()[0]})")
+
+
+@dataclass
+class Inventory:
+    """An open inventory: the engine and a session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        with self.sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except OperationalError as err:
+                s.rollback()
+                raise explain(err, self.where) from None
+            except BaseException:
+                s.rollback()
+                raise
+
+    @property
+    def where(self) -> str:
+        return (
+            self.engine.url.database or self.url
+            if self.is_sqlite
+            else str(self.engine.url.render_as_string(hide_password=True))
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def open_inventory(db: str, *, upgrade: bool = True) -> Inventory:
+    """Open (creating or upgrading) the inventory at ``db``, a path or SQLAlchemy URL."""
+    url = to_url(db)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise DatabaseError(
+                f"cannot create the folder for the inventory {path}: {err.strerror}; "
+                "give another --db"
+            ) from None
+    try:
+        engine = create_engine(url, future=True)
+    except (SQLAlchemyError, ImportError, ValueError) as err:
+        raise DatabaseError(
+            f"cannot use the database URL {db!r} ({err}); give a file path or a URL such as "
+            "postgresql+psycopg://user@host/camscan"
+        ) from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    where = url.removeprefix("sqlite:///") if engine.dialect.name == "sqlite" else db
+    script = ScriptDirectory.from_config(alembic_config(url))
+    known = {rev.revision for rev in script.walk_revisions()}
+    head = script.get_current_head()
+    try:
+        current = schema_revision(engine)
+        if current is None:
+            tables = set(inspect(engine).get_table_names())
+            if tables:
+                raise DatabaseError(
+                    f"{where} is a database but not a camscan inventory (it has tables "
+                    f"{', '.join(sorted(tables)[:3])}...); give another --db"
+                )
+        elif current not in known:
+            raise DatabaseError(
+                f"the inventory {where} was written by a newer camscan (schema {current}); "
+                "upgrade camscan, or give another --db"
+            )
+        if upgrade and current != head:
+            with engine.begin() as conn:
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+    except (DBAPIError, sqlite3.Error) as err:
+        engine.dispose()
+        raise explain(err, where) from None
+    except DatabaseError:
+        engine.dispose()
+        raise
+    return Inventory(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def upgrade_to(db: str, revision: str) -> None:
+    """Bring the inventory to a given schema revision (tests and `camscan db upgrade`)."""
+    url = to_url(db)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        engine.dispose()
