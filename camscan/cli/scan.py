@@ -1,7 +1,256 @@
-"""camscan CLI: scan commands."""
+"""camscan CLI: scan."""
 
 from __future__ import annotations
 
+import getpass
+import os
+import sys
+from typing import Any
+
 import click
 
+from camscan.cli import AppContext
+from camscan.cli.output import emit_json, table
+from camscan.config import DEFAULT_PORTS
+from camscan.errors import UsageError
+from camscan.inventory.db import open_inventory
+from camscan.scope import build_scope
+
 commands: list[click.Command] = []
+
+PROBES = (
+    "arp",
+    "tcp",
+    "wsdiscovery",
+    "sadp",
+    "dahua",
+    "ssdp",
+    "mdns",
+    "rtsp",
+    "http",
+    "onvif",
+    "snmp",
+)
+
+
+def parse_ports(text: str) -> tuple[int, ...]:
+    """``80,443,8000-8010`` -> ports; UsageError on anything else."""
+    ports: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        lo, _, hi = part.partition("-")
+        try:
+            a, b = int(lo), int(hi or lo)
+        except ValueError:
+            raise UsageError(f"bad port {part!r} in --ports; write e.g. 80,443,8000-8010") from None
+        if not (1 <= a <= b <= 65535):
+            raise UsageError(f"port range {part!r} is outside 1-65535")
+        ports.update(range(a, b + 1))
+    if not ports:
+        raise UsageError("--ports is empty; write e.g. 80,443,554")
+    return tuple(sorted(ports))
+
+
+@click.command()
+@click.argument("targets", nargs=-1)
+@click.option(
+    "-iL",
+    "--input-list",
+    "input_lists",
+    multiple=True,
+    metavar="FILE",
+    help="Read targets from FILE (one a line, # comments).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="TARGETS",
+    help="Addresses, ranges or CIDRs not to touch (comma-separated, repeatable).",
+)
+@click.option(
+    "--site",
+    default="default",
+    show_default=True,
+    help="File the results under this site (a school, a hospital building...).",
+)
+@click.option(
+    "--allow-public",
+    is_flag=True,
+    help="Allow public address space (only networks you are authorised to scan).",
+)
+@click.option("--large", is_flag=True, help="Allow scopes larger than a /16.")
+@click.option(
+    "--ports",
+    default=",".join(map(str, DEFAULT_PORTS)),
+    show_default=True,
+    help="TCP ports to sweep, e.g. 80,443,554,8000-8010.",
+)
+@click.option(
+    "--rate",
+    type=click.IntRange(1, 100000),
+    default=300,
+    show_default=True,
+    help="Most packets/connections per second, all probes together.",
+)
+@click.option("--interface", help="Network interface to scan from (default: from the routes).")
+@click.option(
+    "--probes",
+    "probe_list",
+    default=",".join(PROBES),
+    show_default=True,
+    help="Probes to run, comma-separated.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 60),
+    default=2.0,
+    show_default=True,
+    help="Seconds to wait for one probe's reply.",
+)
+@click.option(
+    "--host-budget",
+    type=click.FloatRange(1, 600),
+    default=30.0,
+    show_default=True,
+    help="Most seconds spent on one host.",
+)
+@click.option("--onvif-user", help="ONVIF user for GetDeviceInformation (read-only account).")
+@click.option(
+    "--onvif-password-env",
+    metavar="VAR",
+    help="Environment variable holding the ONVIF password (else you are asked).",
+)
+@click.option("--snmp-community", help="SNMP v2c community for sysDescr/sysObjectID/sysName.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scan summary as JSON.")
+@click.pass_obj
+def scan(
+    app: AppContext,
+    targets: tuple[str, ...],
+    input_lists: tuple[str, ...],
+    exclude: tuple[str, ...],
+    site: str,
+    allow_public: bool,
+    large: bool,
+    ports: str,
+    rate: int,
+    interface: str | None,
+    probe_list: str,
+    timeout: float,
+    host_budget: float,
+    onvif_user: str | None,
+    onvif_password_env: str | None,
+    snmp_community: str | None,
+    as_json: bool,
+) -> None:
+    """Find and identify the cameras, NVRs and DVRs in TARGETS; store them in the inventory.
+
+    TARGETS are addresses, CIDRs (10.0.0.0/24), ranges (10.0.0.10-50) or hostnames. Only
+    private, link-local and loopback space is scanned unless you add --allow-public.
+    camscan never tries to log in with guessed passwords.
+
+    \b
+    Example:
+      camscan scan 192.168.10.0/24 --site "St Mary's primary"
+      camscan scan -iL subnets.txt --exclude 192.168.10.1 --rate 100
+      CAM_PW=... camscan scan 10.20.0.0/22 --onvif-user audit --onvif-password-env CAM_PW
+    """
+    scope = build_scope(
+        targets, target_files=input_lists, exclude=exclude, allow_public=allow_public, large=large
+    )
+    port_list = parse_ports(ports)
+    probes = tuple(p.strip() for p in probe_list.split(",") if p.strip())
+    unknown = sorted(set(probes) - set(PROBES))
+    if unknown:
+        raise UsageError(f"unknown probe(s) {', '.join(unknown)}; choose from {', '.join(PROBES)}")
+    password: str | None = None
+    if onvif_user:
+        if onvif_password_env:
+            password = os.environ.get(onvif_password_env)
+            if password is None:
+                raise UsageError(
+                    f"--onvif-password-env {onvif_password_env}: that variable is "
+                    "not set; export it or leave the option out to be asked"
+                )
+        elif sys.stdin.isatty():
+            password = getpass.getpass(f"ONVIF password for {onvif_user}: ")
+        else:
+            raise UsageError("--onvif-user needs --onvif-password-env VAR when not on a terminal")
+    inv = open_inventory(app.db)
+    from camscan.discovery.pipeline import ScanOptions
+
+    options = ScanOptions(
+        ports=port_list,
+        rate=rate,
+        interface=interface,
+        probes=frozenset(probes),
+        timeout=timeout,
+        host_budget=host_budget,
+        onvif_user=onvif_user,
+        onvif_password=password,
+        snmp_community=snmp_community,
+    )
+    # What is recorded on the scan: never the password, nor the SNMP community.
+    recorded: dict[str, Any] = {
+        "ports": list(port_list),
+        "rate": rate,
+        "interface": interface,
+        "probes": list(probes),
+        "timeout": timeout,
+        "host_budget": host_budget,
+        "onvif_user": onvif_user,
+        "snmp": bool(snmp_community),
+    }
+    from camscan import scan as scanning
+    from camscan.cli.progress import ScanProgress
+
+    with ScanProgress(total=scope.size, quiet=app.quiet or as_json) as progress:
+        report = scanning.run(
+            inv,
+            scope,
+            site=site,
+            options=options,
+            recorded_options=recorded,
+            on_progress=progress.update,
+            on_device=progress.device,
+        )
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        click.echo(
+            f"scan {report.scan_id} {report.status}: {report.hosts_probed} hosts answered, "
+            f"{report.cameras} cameras/NVRs/DVRs, {report.errors} probe errors recorded, "
+            f"{report.seconds:.1f} s. See `camscan devices`.",
+            err=not app.quiet,
+        )
+        if not app.quiet and report.device_ids:
+            from camscan.inventory import repository as repo
+
+            rows = [
+                r
+                for r in repo.list_devices(inv, site=site)
+                if r["id"] in set(report.device_ids) and r["is_camera"]
+            ]
+            if rows:
+                table(
+                    f"Cameras, NVRs and DVRs found in scan {report.scan_id}",
+                    ("id", "ip", "type", "brand shown", "made by", "model", "firmware"),
+                    (
+                        (
+                            r["id"],
+                            r["ip"],
+                            r["device_type"],
+                            r["brand"],
+                            (r["manufacturer"] or "")
+                            + (" (white label)" if r["white_label"] else ""),
+                            r["model"],
+                            r["firmware"],
+                        )
+                        for r in rows
+                    ),
+                )
+    if report.status != "complete":
+        sys.exit(1)
+
+
+commands.append(scan)

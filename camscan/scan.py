@@ -1,0 +1,111 @@
+"""Orchestration: scope -> discovery pipeline -> fingerprint engine -> inventory.
+
+Each host is identified and committed as soon as its probes finish, so an interrupted
+scan (Ctrl-C, SIGTERM, even SIGKILL) keeps every device found so far; the scan record is
+closed as ``incomplete`` (SIGKILL: by the next camscan run that reads the scan history).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from camscan.inventory import repository as repo
+from camscan.inventory.db import Inventory
+from camscan.observations import evidence_document
+from camscan.scope import Scope
+
+
+@dataclass
+class ScanReport:
+    """What one scan did, for the summary line and --json."""
+
+    scan_id: int
+    status: str = "running"
+    hosts_probed: int = 0
+    devices: int = 0
+    cameras: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    device_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scan_id": self.scan_id,
+            "status": self.status,
+            "hosts_probed": self.hosts_probed,
+            "devices": self.devices,
+            "cameras": self.cameras,
+            "probe_errors": self.errors,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+class Interrupted(Exception):
+    """SIGTERM or SIGINT during a scan."""
+
+
+def run(
+    inv: Inventory,
+    scope: Scope,
+    *,
+    site: str,
+    options: Any,
+    recorded_options: dict[str, Any],
+    on_progress: Callable[[Any], None] | None = None,
+    on_device: Callable[[dict[str, Any]], None] | None = None,
+) -> ScanReport:
+    """Run one scan to the inventory; returns its report (status incomplete if interrupted)."""
+    from camscan.discovery.pipeline import HostResult, run_scan
+    from camscan.fingerprint import load_engine
+
+    engine = load_engine()
+    repo.reap_interrupted(inv)
+    scan_id = repo.start_scan(inv, site, scope.to_dict(), recorded_options)
+    report = ScanReport(scan_id=scan_id)
+    started = time.monotonic()
+
+    async def on_host(host: HostResult) -> None:
+        doc = evidence_document(host.ip, host.observations, mac=host.mac)
+        verdict = engine.identify(doc).to_dict()
+        dev_id = await asyncio.to_thread(
+            repo.record_host, inv, scan_id, host.ip, host.mac, host.observations, verdict
+        )
+        report.hosts_probed += 1
+        report.devices += 1
+        report.cameras += int(bool(verdict.get("is_camera")))
+        report.errors += sum(1 for o in host.observations if o.error)
+        report.device_ids.append(dev_id)
+        if on_device is not None:
+            on_device({"id": dev_id, "ip": host.ip, **verdict})
+
+    async def main() -> Any:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, task.cancel)
+        try:
+            return await run_scan(scope, options, on_host, on_progress)
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+
+    status = "failed"
+    try:
+        summary = asyncio.run(main())
+        status = "complete"
+        probed = getattr(summary, "hosts_probed", None)
+        if isinstance(probed, int):
+            report.hosts_probed = max(report.hosts_probed, probed)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        status = "incomplete"
+    finally:
+        report.status = status
+        report.seconds = time.monotonic() - started
+        repo.finish_scan(inv, scan_id, status, report.hosts_probed)
+    return report
