@@ -39,8 +39,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite runs the inventory tests on SQLite and on a real PostgreSQL server started here.
 test: deps $(STAMP) lint typecheck
-	$(BIN)/python -m pytest -q
+	@url=$$(scripts/pg-test-server.sh) && \
+	  CAMSCAN_TEST_PG_URL=$$url $(BIN)/python -m pytest -q; rc=$$?; \
+	  scripts/pg-test-server.sh stop; exit $$rc
 
 demo: deps $(STAMP)
 	$(BIN)/python -m camscan.lab.demo
