@@ -14,24 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-# Columns of the default `devices` table and of the CSV export, in order.
-DEVICE_COLUMNS = (
-    "id",
-    "ip",
-    "mac",
-    "site",
-    "device_type",
-    "brand",
-    "manufacturer",
-    "white_label",
-    "model",
-    "firmware",
-    "serial",
-    "confidence",
-    "band",
-    "score",
-    "last_seen",
-)
+from camscan.inventory.repository import VERDICT_FIELDS
+
+# Columns of the CSV export, in order: identity, then the verdict, then the score.
+DEVICE_COLUMNS = ("id", "ip", "mac", "site", "zone", *VERDICT_FIELDS, "band", "score", "last_seen")
 
 
 def console(err: bool = False) -> Console:
