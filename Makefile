@@ -46,7 +46,7 @@ test: deps $(STAMP) lint typecheck
 	  scripts/pg-test-server.sh stop; exit $$rc
 
 demo: deps $(STAMP)
-	$(BIN)/python -m camscan.lab.demo
+	$(BIN)/python -m camscan.demo
 
 bench: deps $(STAMP)
 	$(BIN)/python bench/run.py
