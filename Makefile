@@ -51,6 +51,9 @@ demo: deps $(STAMP)
 bench: deps $(STAMP)
 	$(BIN)/python bench/run.py
 
+docs: $(STAMP)
+	$(BIN)/python -m camscan.cli.reference docs/cli-reference.md
+
 lab-down: $(STAMP)
 	$(BIN)/camscan lab down
 
