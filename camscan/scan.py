@@ -45,8 +45,15 @@ class ScanReport:
         }
 
 
-class Interrupted(Exception):
-    """SIGTERM or SIGINT during a scan."""
+def identify_document(engine: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    """The verdict for one evidence document, with the probes' own failures kept on it."""
+    verdict: dict[str, Any] = engine.identify(doc).to_dict()
+    errors = list(verdict.get("errors") or [])
+    for failure in doc.get("probe_errors", []):
+        if failure not in errors:
+            errors.append(failure)
+    verdict["errors"] = errors
+    return verdict
 
 
 def run(
@@ -71,7 +78,7 @@ def run(
 
     async def on_host(host: HostResult) -> None:
         doc = evidence_document(host.ip, host.observations, mac=host.mac)
-        verdict = engine.identify(doc).to_dict()
+        verdict = identify_document(engine, doc)
         dev_id = await asyncio.to_thread(
             repo.record_host, inv, scan_id, host.ip, host.mac, host.observations, verdict
         )
