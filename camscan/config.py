@@ -8,5 +8,20 @@ MAX_OBSERVATION_BYTES = 64 * 1024
 
 # Camera ports swept by default (issue #4; vendor SDK ports included).
 DEFAULT_PORTS: tuple[int, ...] = (
-    80, 81, 88, 443, 554, 5000, 7001, 8000, 8080, 8443, 8554, 8899, 9000, 10554, 34567, 37777,
+    80,
+    81,
+    88,
+    443,
+    554,
+    5000,
+    7001,
+    8000,
+    8080,
+    8443,
+    8554,
+    8899,
+    9000,
+    10554,
+    34567,
+    37777,
 )

@@ -28,8 +28,10 @@ def sh(args: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
 
 def main() -> int:
     if os.geteuid() != 0:
-        print("make demo builds network namespaces and needs root: run it as root or with sudo",
-              file=sys.stderr)
+        print(
+            "make demo builds network namespaces and needs root: run it as root or with sudo",
+            file=sys.stderr,
+        )
         return 2
     OUT.mkdir(exist_ok=True)
     db = OUT / "demo.db"
@@ -41,16 +43,32 @@ def main() -> int:
     sh([*CAMSCAN, "lab", "down"], stdout=subprocess.DEVNULL)
     try:
         step(f"Building a simulated school network: {DEVICES} hosts on two segments")
-        sh([*CAMSCAN, "lab", "up", "--devices", str(DEVICES), "--seed", "7",
-            "--truth", str(truth)])
-        status = json.loads(sh([*CAMSCAN, "lab", "status", "--json"],
-                               stdout=subprocess.PIPE).stdout)
+        sh([*CAMSCAN, "lab", "up", "--devices", str(DEVICES), "--seed", "7", "--truth", str(truth)])
+        status = json.loads(
+            sh([*CAMSCAN, "lab", "status", "--json"], stdout=subprocess.PIPE).stdout
+        )
         env = {**os.environ, "CAMSCAN_ONVIF_PASSWORD": status["onvif_password"]}
         step("Scanning it from the scanner's namespace (camscan scan)")
         t0 = time.monotonic()
-        sh([*CAMSCAN, "lab", "run", "--", *base, "scan", "10.77.0.0/22", "10.77.8.0/24",
-            "--site", "Demo school", "--onvif-user", status["onvif_user"],
-            "--onvif-password-env", "CAMSCAN_ONVIF_PASSWORD"], env=env)
+        sh(
+            [
+                *CAMSCAN,
+                "lab",
+                "run",
+                "--",
+                *base,
+                "scan",
+                "10.77.0.0/22",
+                "10.77.8.0/24",
+                "--site",
+                "Demo school",
+                "--onvif-user",
+                status["onvif_user"],
+                "--onvif-password-env",
+                "CAMSCAN_ONVIF_PASSWORD",
+            ],
+            env=env,
+        )
         print(f"(scan took {time.monotonic() - t0:.1f} s)")
         step("The inventory: cameras, NVRs and DVRs, brand shown vs who made them")
         sh([*base, "devices", "--cameras"])
@@ -68,15 +86,22 @@ def main() -> int:
 
 def _accuracy(truth_path: Path, base: list[str]) -> None:
     truth = {h["ip"]: h for h in json.loads(truth_path.read_text())}
-    found = {d["ip"]: d for d in json.loads(
-        sh([*base, "devices", "--format", "json"], stdout=subprocess.PIPE).stdout)}
+    found = {
+        d["ip"]: d
+        for d in json.loads(
+            sh([*base, "devices", "--format", "json"], stdout=subprocess.PIPE).stdout
+        )
+    }
     cams = [h for h in truth.values() if h["is_camera"]]
     right = sum(1 for h in cams if found.get(h["ip"], {}).get("manufacturer") == h["manufacturer"])
-    false_cams = sum(1 for ip, h in truth.items()
-                     if not h["is_camera"] and found.get(ip, {}).get("is_camera"))
+    false_cams = sum(
+        1 for ip, h in truth.items() if not h["is_camera"] and found.get(ip, {}).get("is_camera")
+    )
     step("Against the simulated site's ground truth")
-    print(f"cameras/NVRs/DVRs in the site: {len(cams)}; maker identified correctly: {right}; "
-          f"ordinary hosts wrongly called cameras: {false_cams}")
+    print(
+        f"cameras/NVRs/DVRs in the site: {len(cams)}; maker identified correctly: {right}; "
+        f"ordinary hosts wrongly called cameras: {false_cams}"
+    )
 
 
 if __name__ == "__main__":

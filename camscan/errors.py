@@ -1,13 +1,13 @@
 """The one exception tree of camscan.
 
-    CamscanError                 base; every message says what to do next
-     +-- UsageError              bad input from the user: exit code 2
-     |    +-- ScopeError          a target refused or unparseable
-     |    +-- DatabaseError       locked, corrupt or newer-schema inventory
-     |    +-- PolicyError         a broken policy / costs file
-     +-- FingerprintDataError    a broken rule file (names file and line)
-     +-- LabError                the simulated site could not be built or removed
-     +-- ProbeError              one probe failed on one host (recorded, never fatal)
+CamscanError                 base; every message says what to do next
+ +-- UsageError              bad input from the user: exit code 2
+ |    +-- ScopeError          a target refused or unparseable
+ |    +-- DatabaseError       locked, corrupt or newer-schema inventory
+ |    +-- PolicyError         a broken policy / costs file
+ +-- FingerprintDataError    a broken rule file (names file and line)
+ +-- LabError                the simulated site could not be built or removed
+ +-- ProbeError              one probe failed on one host (recorded, never fatal)
 """
 
 from __future__ import annotations
