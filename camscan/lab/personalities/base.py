@@ -9,10 +9,40 @@ fingerprint files, so a fingerprint bug cannot hide behind a simulator built fro
 Templates are ``str.format`` strings over the host's identity fields:
 ``{ip} {mac} {mac_plain} {mac_dash} {model} {firmware} {firmware_build} {serial} {name}
 {uuid} {brand} {hostname} {boot_time}``; anything else in braces must be doubled (``{{``).
+:func:`template_fields` computes them all from the drawn identity (one definition shared by
+the server and the personality tests):
+
+* ``{mac}`` ``aa:bb:cc:dd:ee:ff``, ``{mac_dash}`` ``aa-bb-cc-dd-ee-ff``, ``{mac_plain}``
+  ``aabbccddeeff``, ``{mac_upper}`` ``AABBCCDDEEFF`` (Axis realms/serials use upper case);
+* ``{firmware}`` the whole string as in ``Personality.firmwares``; ``{firmware_version}`` and
+  ``{firmware_build}`` its two halves as :func:`firmware_parts` splits them
+  (``V5.5.0 build 170725`` -> ``V5.5.0`` / ``build 170725``; ISAPI reports them apart);
+* ``{uuid}`` a per-host UUID (lower case); ``{boot_time}`` ``YYYY-MM-DD HH:MM:SS``;
+* ``{name}`` the device name (defaults to the model), ``{hostname}`` a DNS-safe host name.
+
+Per-protocol extras: ``{cseq}`` (RTSP, from the request), ``{uuid_req}`` (SADP inquiry Uuid),
+``{message_id}`` (WS-Discovery probe MessageID, for ``OnvifService.probe_match``).
+``Personality.serial_format`` is formatted by :func:`draw_serial` with ``{model}``,
+``{date}`` (YYYYMMDD), ``{num}`` (an int in [0, 10**9), format specs allowed) and
+``{mac_upper}``.
+
+Wire conventions the server applies to every template:
+
+* text is encoded UTF-8 with ``errors="surrogateescape"``, so a lone surrogate
+  ``\udc80``..``\udcff`` in a template becomes the raw byte 0x80..0xff (invalid UTF-8 on
+  purpose, for hostile hosts);
+* HTTP: header values and bodies are templates too; the server sets the body length in a
+  ``Content-Length`` header whatever its case (``CONTENT-LENGTH`` on Dahua) or adds one if the
+  template has none; the path key ``"*"`` is the reply for every path not listed (the real
+  404 of that web server); paths match without the query string unless the key has one;
+* ``tls_subject``/``tls_issuer`` and SNMP values are templates; SNMP values are OCTET
+  STRINGs except sysObjectID (``1.3.6.1.2.1.1.2.0``), sent as an OBJECT IDENTIFIER.
 """
 
 from __future__ import annotations
 
+import random
+import re
 from dataclasses import dataclass, field
 
 
@@ -52,6 +82,11 @@ class OnvifService:
     manufacturer: str = ""
     auth_required: bool = True
     hardware_id: str = ""
+    # Added for stack shapes the generic reply cannot show: the EndpointReference address
+    # (Hikvision puts the MAC in the uuid's node field) and, when set, a whole ProbeMatches
+    # envelope template ({message_id} = the probe's MessageID) replacing the generic one.
+    endpoint_reference: str = "urn:uuid:{uuid}"
+    probe_match: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,11 +112,18 @@ class Personality:
     onvif: OnvifService | None = None
     tcp_banners: dict[int, bytes] = field(default_factory=dict)  # port -> bytes sent on accept
     tcp_silent: tuple[int, ...] = ()  # ports that accept and wait (vendor SDK ports)
+    # port -> bytes sent once after the first bytes received (SDK ports that answer any probe)
+    tcp_replies: dict[int, bytes] = field(default_factory=dict)
     # UDP discovery
     sadp: str | None = None  # SADP ProbeMatch XML template ({uuid_req} = inquiry Uuid)
     dahua_discovery: str | None = None  # DHIP JSON body template
     ssdp_server: str | None = None  # SERVER header of the M-SEARCH reply
     ssdp_description: str | None = None  # UPnP description XML template
+    # M-SEARCH reply headers (templates); the server serves ssdp_description over HTTP at
+    # ssdp_location's port and path
+    ssdp_location: str = "http://{ip}:49152/description.xml"
+    ssdp_usn: str = "uuid:{uuid}::upnp:rootdevice"
+    ssdp_st: str = "upnp:rootdevice"
     mdns: tuple[tuple[str, str, dict[str, str]], ...] = ()  # (service type, instance, TXT)
     snmp: dict[str, str] = field(default_factory=dict)  # OID -> value (v2c community "public")
     # misbehaviour for hostile hosts (server decides how): e.g. "tarpit", "slowloris",
@@ -89,3 +131,63 @@ class Personality:
     # "all-ports"
     hostile: tuple[str, ...] = ()
     weight: float = 1.0  # relative frequency in the default mix
+
+
+def firmware_parts(firmware: str) -> tuple[str, str]:
+    """Split a firmware string into version and build: ``("V5.5.0", "build 170725")``.
+
+    Handles ``V5.5.0 build 170725``, ``V5.6.2build 190701``, ``2.800.0.R, Build Date:
+    2020-03-14``; a string without a build part gives ``(firmware, "")``.
+    """
+    m = re.search(r"(?i)build", firmware)
+    if not m:
+        return firmware.strip(), ""
+    version = firmware[: m.start()].rstrip(" ,:")
+    return version.strip(), firmware[m.start() :].strip()
+
+
+def template_fields(
+    *,
+    ip: str,
+    mac: str,
+    model: str,
+    firmware: str,
+    serial: str,
+    uuid: str,
+    brand: str,
+    hostname: str,
+    boot_time: str,
+    name: str = "",
+) -> dict[str, str]:
+    """Every identity placeholder a template may use, from one host's drawn identity."""
+    mac = mac.lower()
+    plain = mac.replace(":", "")
+    version, build = firmware_parts(firmware)
+    return {
+        "ip": ip,
+        "mac": mac,
+        "mac_plain": plain,
+        "mac_dash": mac.replace(":", "-"),
+        "mac_upper": plain.upper(),
+        "model": model,
+        "firmware": firmware,
+        "firmware_version": version,
+        "firmware_build": build,
+        "serial": serial,
+        "name": name or model,
+        "uuid": uuid,
+        "brand": brand,
+        "hostname": hostname,
+        "boot_time": boot_time,
+    }
+
+
+def draw_serial(fmt: str, model: str, mac: str, rng: random.Random) -> str:
+    """One serial number from ``Personality.serial_format`` (reproducible with ``rng``)."""
+    date = f"{rng.randint(2016, 2024)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    return fmt.format(
+        model=model,
+        date=date,
+        num=rng.randrange(10**9),
+        mac_upper=mac.replace(":", "").upper(),
+    )
