@@ -1,0 +1,149 @@
+"""Every personality is a valid, cited record whose templates render to well-formed replies.
+
+Pure tests: no sockets.  The wire behaviour is tested by the lab tests (tests/lab).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import defusedxml.ElementTree as DET
+import pytest
+from personality_render import render
+
+from camscan.lab.personalities import (
+    ALL,
+    CAMERA_TYPES,
+    CANONICAL_MANUFACTURERS,
+    DEVICE_TYPES,
+    by_name,
+)
+from camscan.lab.personalities.base import Personality, draw_serial, firmware_parts
+
+HOSTILE_TOKENS = {
+    "tarpit",
+    "slowloris",
+    "endless-body",
+    "xxe",
+    "entity-bomb",
+    "bad-utf8",
+    "script-model",
+    "malformed-udp",
+    "all-ports",
+}
+# Hostile payloads that are not well-formed on purpose.
+MALFORMED_ON_PURPOSE = {"xxe", "entity-bomb", "bad-utf8", "malformed-udp"}
+OUI = re.compile(r"^[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$")
+TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 header field name
+
+ids = [p.name for p in ALL]
+
+
+def _wellformed(p: Personality) -> bool:
+    return not (set(p.hostile) & MALFORMED_ON_PURPOSE)
+
+
+def test_names_unique_and_found() -> None:
+    counts = Counter(p.name for p in ALL)
+    assert [n for n, c in counts.items() if c > 1] == []
+    for p in ALL:
+        assert by_name(p.name) is p
+    with pytest.raises(KeyError, match="unknown personality"):
+        by_name("no-such-device")
+
+
+@pytest.mark.parametrize("p", ALL, ids=ids)
+def test_ground_truth_valid(p: Personality) -> None:
+    assert p.device_type in DEVICE_TYPES
+    assert p.is_camera == (p.device_type in CAMERA_TYPES)
+    assert p.manufacturer in CANONICAL_MANUFACTURERS
+    assert p.brand
+    assert p.weight > 0
+    assert p.models and all(p.models)
+    assert p.firmwares and all(p.firmwares)
+    assert p.ouis and all(OUI.match(o) for o in p.ouis), p.ouis
+    assert set(p.hostile) <= HOSTILE_TOKENS
+    # The e2e tests tell hostile hosts apart by name.
+    assert bool(p.hostile) == ("hostile" in p.name)
+
+
+@pytest.mark.parametrize("p", ALL, ids=ids)
+def test_cites_sources(p: Personality) -> None:
+    assert p.sources, f"{p.name} cites no source"
+    assert all(len(s) > 10 for s in p.sources)
+
+
+@pytest.mark.parametrize("p", ALL, ids=ids)
+def test_serials_draw(p: Personality) -> None:
+    import random
+
+    serials = {
+        draw_serial(p.serial_format, p.models[0], p.ouis[0] + ":00:00:01", random.Random(i))
+        for i in range(20)
+    }
+    assert all(serials)
+    # Serial numbers tell hosts apart (the inventory merges on them).
+    assert len(serials) > 15
+
+
+@pytest.mark.parametrize("p", ALL, ids=ids)
+def test_http_replies_well_formed(p: Personality) -> None:
+    r = render(p)
+    for (port, path), (status, reason, headers, body) in r.http.items():
+        assert 0 < port < 65536
+        assert path == "*" or path.startswith("/"), path
+        assert 100 <= status <= 599 and reason and "\r" not in reason and "\n" not in reason
+        for name, value in headers:
+            assert TOKEN.match(name), (path, name)
+            assert "\r" not in value and "\n" not in value, (path, name)
+        ctype = next((v for k, v in headers if k.lower() == "content-type"), "")
+        if "xml" in ctype and body and _wellformed(p):
+            DET.fromstring(body.lstrip("\ufeff").encode())
+    assert set(p.https_ports) <= set(p.http), "an HTTPS port without HTTP replies"
+    if p.https_ports:
+        assert p.tls_subject, "TLS served without a certificate subject"
+
+
+@pytest.mark.parametrize("p", [p for p in ALL if p.rtsp], ids=[p.name for p in ALL if p.rtsp])
+def test_rtsp_replies_well_formed(p: Personality) -> None:
+    r = render(p)
+    for key in ("rtsp.options", "rtsp.describe"):
+        text = r.texts[key]
+        assert text.startswith("RTSP/1.0 "), key
+        head, sep, body = text.partition("\r\n\r\n")
+        assert sep, f"{key}: no blank line after the headers"
+        lines = head.split("\r\n")
+        assert re.match(r"^RTSP/1\.0 \d{3} \S", lines[0])
+        assert all(":" in line and "\n" not in line for line in lines[1:]), key
+        assert any(line.startswith("CSeq:") for line in lines), key
+        length = [line for line in lines if line.lower().startswith("content-length:")]
+        if body:
+            assert length and int(length[0].split(":")[1]) == len(body.encode())
+
+
+@pytest.mark.parametrize("p", ALL, ids=ids)
+def test_discovery_payloads_parse(p: Personality) -> None:
+    r = render(p)
+    if not _wellformed(p):
+        return
+    for key in ("sadp", "ssdp.description", "onvif.probe_match"):
+        if key in r.texts:
+            DET.fromstring(r.texts[key].encode())
+    if "dhip" in r.texts:
+        doc = json.loads(r.texts["dhip"])
+        assert doc["params"]["deviceInfo"]
+    if p.onvif:
+        assert r.texts["onvif.epr"].startswith("urn:uuid:")
+        assert all(s.startswith("onvif://www.onvif.org/") for s in p.onvif.scopes)
+        assert " " not in r.texts["onvif.scopes"].replace(" onvif://", "")
+
+
+def test_firmware_parts() -> None:
+    assert firmware_parts("V5.5.0 build 170725") == ("V5.5.0", "build 170725")
+    assert firmware_parts("2.800.0000000.6.R, Build Date: 2020-03-14") == (
+        "2.800.0000000.6.R",
+        "Build Date: 2020-03-14",
+    )
+    assert firmware_parts("7.1.2") == ("7.1.2", "")
