@@ -22,7 +22,7 @@ LIVE = [f"127.0.0.{i}" for i in range(2, 42)]  # 40 loopback "devices"
 
 
 class Slow(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         time.sleep(0.3)  # keep the scan busy long enough to interrupt it
         body = b"<html><title>Test device</title></html>"
         self.send_response(200)
