@@ -7,7 +7,7 @@ checked against.
 
 from __future__ import annotations
 
-from camscan.lab.personalities import hikvision, hikvision_oem
+from camscan.lab.personalities import dahua, dahua_oem, hikvision, hikvision_oem
 from camscan.lab.personalities.base import Personality
 
 # Canonical maker names used in ground truth: the camera makers as fingerprints/
@@ -51,6 +51,8 @@ CAMERA_TYPES: frozenset[str] = frozenset({"camera", "nvr", "dvr", "encoder"})
 ALL: list[Personality] = [
     *hikvision.PERSONALITIES,
     *hikvision_oem.PERSONALITIES,
+    *dahua.PERSONALITIES,
+    *dahua_oem.PERSONALITIES,
 ]
 
 _BY_NAME: dict[str, Personality] = {p.name: p for p in ALL}

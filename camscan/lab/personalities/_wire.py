@@ -7,6 +7,8 @@ says and not how HTTP or RTSP is framed.
 
 from __future__ import annotations
 
+import json
+
 from camscan.lab.personalities.base import HttpReply
 
 CRLF = "\r\n"
@@ -72,3 +74,33 @@ def snmp_system(descr: str, object_id: str | None, name: str = "{hostname}") -> 
     if object_id is not None:
         values[SYS_OBJECT_ID] = object_id
     return values
+
+
+# Every placeholder a JSON template may carry (base.template_fields keys).
+_PLACEHOLDERS = (
+    "ip",
+    "mac",
+    "mac_plain",
+    "mac_dash",
+    "mac_upper",
+    "model",
+    "firmware",
+    "firmware_version",
+    "firmware_build",
+    "serial",
+    "name",
+    "uuid",
+    "brand",
+    "hostname",
+    "boot_time",
+)
+
+
+def json_template(obj: object, *, separators: tuple[str, str] = (",", ":")) -> str:
+    """A JSON document as a ``str.format`` template: braces doubled, ``"{ip}"``-style string
+    values left as placeholders."""
+    text = json.dumps(obj, separators=separators, ensure_ascii=False)
+    text = text.replace("{", "{{").replace("}", "}}")
+    for name in _PLACEHOLDERS:
+        text = text.replace("{{" + name + "}}", "{" + name + "}")
+    return text
