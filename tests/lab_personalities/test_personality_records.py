@@ -80,7 +80,7 @@ def test_serials_draw(p: Personality) -> None:
     import random
 
     serials = {
-        draw_serial(p.serial_format, p.models[0], p.ouis[0] + ":00:00:01", random.Random(i))
+        draw_serial(p.serial_format, p.models[0], f"{p.ouis[0]}:00:00:{i:02x}", random.Random(i))
         for i in range(20)
     }
     assert all(serials)

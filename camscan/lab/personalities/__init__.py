@@ -7,7 +7,22 @@ checked against.
 
 from __future__ import annotations
 
-from camscan.lab.personalities import dahua, dahua_oem, hikvision, hikvision_oem
+from camscan.lab.personalities import (
+    axis,
+    bosch,
+    dahua,
+    dahua_oem,
+    hanwha,
+    hikvision,
+    hikvision_oem,
+    milesight,
+    mobotix,
+    reolink,
+    ubiquiti,
+    uniview,
+    vivotek,
+    xiongmai,
+)
 from camscan.lab.personalities.base import Personality
 
 # Canonical maker names used in ground truth: the camera makers as fingerprints/
@@ -53,6 +68,16 @@ ALL: list[Personality] = [
     *hikvision_oem.PERSONALITIES,
     *dahua.PERSONALITIES,
     *dahua_oem.PERSONALITIES,
+    *axis.PERSONALITIES,
+    *hanwha.PERSONALITIES,
+    *bosch.PERSONALITIES,
+    *uniview.PERSONALITIES,
+    *vivotek.PERSONALITIES,
+    *mobotix.PERSONALITIES,
+    *ubiquiti.PERSONALITIES,
+    *reolink.PERSONALITIES,
+    *xiongmai.PERSONALITIES,
+    *milesight.PERSONALITIES,
 ]
 
 _BY_NAME: dict[str, Personality] = {p.name: p for p in ALL}

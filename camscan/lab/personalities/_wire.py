@@ -8,8 +8,9 @@ says and not how HTTP or RTSP is framed.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from camscan.lab.personalities.base import HttpReply
+from camscan.lab.personalities.base import HttpReply, Personality, RtspService
 
 CRLF = "\r\n"
 
@@ -104,3 +105,45 @@ def json_template(obj: object, *, separators: tuple[str, str] = (",", ":")) -> s
     for name in _PLACEHOLDERS:
         text = text.replace("{{" + name + "}}", "{" + name + "}")
     return text
+
+
+_CAMERA_TYPES = frozenset({"camera", "nvr", "dvr", "encoder"})
+
+
+def unit(**fields: Any) -> Personality:
+    """A Personality whose ``is_camera`` follows from its ``device_type``."""
+    return Personality(is_camera=fields["device_type"] in _CAMERA_TYPES, **fields)
+
+
+def html_page(title: str, *body_lines: str, head: str = "") -> str:
+    """A small HTML page: the title a browser tab shows and the body lines given."""
+    body = "\n".join(body_lines)
+    return (
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n{head}</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def redirect(location: str, *headers: tuple[str, str], status: int = 302) -> HttpReply:
+    """A redirect with an empty body."""
+    return reply(status, "", *headers, ("Location", location))
+
+
+RTSP_PUBLIC = (
+    "Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER"
+)
+
+
+def rtsp_auth(
+    challenge: str,
+    *headers: str,
+    public: str = RTSP_PUBLIC,
+    port: int = 554,
+) -> RtspService:
+    """OPTIONS answered without credentials, DESCRIBE refused with ``challenge`` (the whole
+    WWW-Authenticate value); ``headers`` go on both replies (Server, Date ...)."""
+    return RtspService(
+        port=port,
+        options=rtsp("RTSP/1.0 200 OK", public, *headers),
+        describe=rtsp("RTSP/1.0 401 Unauthorized", f"WWW-Authenticate: {challenge}", *headers),
+    )
