@@ -17,6 +17,7 @@ from camscan.lab.personalities import (
     hikvision_oem,
     milesight,
     mobotix,
+    ordinary,
     reolink,
     ubiquiti,
     uniview,
@@ -53,6 +54,7 @@ CANONICAL_MANUFACTURERS: frozenset[str] = frozenset(
         "TP-Link",
         "Samsung",
         "LG",
+        "APC",
         "Generic",
         "Unknown",
     }
@@ -78,6 +80,7 @@ ALL: list[Personality] = [
     *reolink.PERSONALITIES,
     *xiongmai.PERSONALITIES,
     *milesight.PERSONALITIES,
+    *ordinary.PERSONALITIES,
 ]
 
 _BY_NAME: dict[str, Personality] = {p.name: p for p in ALL}
