@@ -9,6 +9,7 @@ import json
 import re
 from collections import Counter
 
+import defusedxml
 import defusedxml.ElementTree as DET
 import pytest
 from personality_render import render
@@ -147,3 +148,82 @@ def test_firmware_parts() -> None:
         "Build Date: 2020-03-14",
     )
     assert firmware_parts("7.1.2") == ("7.1.2", "")
+
+
+def test_default_mix_shares() -> None:
+    from camscan.lab.personalities import MIX_SHARES, mix_group
+
+    assert sum(p.weight for p in ALL) == pytest.approx(100.0)
+    for group, share in MIX_SHARES.items():
+        assert sum(p.weight for p in ALL if mix_group(p) == group) == pytest.approx(share)
+    cams = [p for p in ALL if p.is_camera and not p.hostile]
+    by_maker = Counter[str]()
+    for p in cams:
+        by_maker[p.manufacturer] += p.weight
+    # Hikvision and Dahua families (OEM units included) are the largest share of cameras.
+    assert [m for m, _ in by_maker.most_common(2)] == ["Hikvision", "Dahua"]
+    assert by_maker["Hikvision"] + by_maker["Dahua"] > 0.6 * sum(by_maker.values())
+
+
+def test_issue_population_present() -> None:
+    white = {p.brand for p in ALL if p.is_camera and p.brand != p.manufacturer}
+    hik_oem = {p.brand for p in ALL if p.manufacturer == "Hikvision" and p.brand != "Hikvision"}
+    dahua_oem = {p.brand for p in ALL if p.manufacturer == "Dahua" and p.brand != "Dahua"}
+    assert len(hik_oem) >= 3 and len(dahua_oem) >= 3 and len(white) >= 6
+    makers = {p.manufacturer for p in ALL if p.is_camera}
+    assert {
+        "Axis",
+        "Hanwha",
+        "Bosch",
+        "Uniview",
+        "Vivotek",
+        "Mobotix",
+        "Ubiquiti",
+        "Reolink",
+        "Xiongmai",
+        "Milesight",
+    } <= makers
+    for maker in ("Hikvision", "Dahua"):
+        types = {p.device_type for p in ALL if p.manufacturer == maker and p.brand == maker}
+        assert {"camera", "nvr", "dvr"} <= types
+    hik_gens = {
+        p.http[80]["/doc/page/login.asp"].headers[0][1]
+        for p in ALL
+        if p.brand == "Hikvision" and p.device_type == "camera" and 80 in p.http
+    }
+    assert len(hik_gens) >= 2, "two Hikvision camera firmware generations"
+    tokens = {t for p in ALL for t in p.hostile}
+    assert tokens == HOSTILE_TOKENS
+
+
+@pytest.mark.parametrize(
+    "p", [p for p in ALL if {"xxe", "entity-bomb"} & set(p.hostile)], ids=lambda p: p.name
+)
+def test_hostile_xml_is_refused_by_defusedxml(p: Personality) -> None:
+    r = render(p)
+    poisoned = [
+        r.texts[k]
+        for k in ("sadp", "ssdp.description", "onvif.probe_match")
+        if k in r.texts and "<!DOCTYPE" in r.texts[k]
+    ]
+    assert poisoned
+    for text in poisoned:
+        with pytest.raises(
+            (
+                defusedxml.EntitiesForbidden,
+                defusedxml.DTDForbidden,
+                defusedxml.ExternalReferenceForbidden,
+            )
+        ):
+            DET.fromstring(text.encode())
+
+
+def test_hostile_cameras_keep_their_maker() -> None:
+    hostile_cams = [p for p in ALL if p.hostile and p.is_camera]
+    assert {p.manufacturer for p in hostile_cams} >= {"Hikvision", "Dahua"}
+    for p in hostile_cams:
+        # Still identifiable over a service that is not the poisoned one.
+        assert p.http or p.rtsp, p.name
+    for p in ALL:
+        if p.hostile and not p.is_camera and p.manufacturer == "Unknown":
+            assert p.device_type == "not_camera"

@@ -7,6 +7,8 @@ checked against.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from camscan.lab.personalities import (
     axis,
     bosch,
@@ -15,6 +17,7 @@ from camscan.lab.personalities import (
     hanwha,
     hikvision,
     hikvision_oem,
+    hostile_hosts,
     milesight,
     mobotix,
     ordinary,
@@ -65,7 +68,7 @@ DEVICE_TYPES: frozenset[str] = frozenset(
 )
 CAMERA_TYPES: frozenset[str] = frozenset({"camera", "nvr", "dvr", "encoder"})
 
-ALL: list[Personality] = [
+_FAMILIES: list[Personality] = [
     *hikvision.PERSONALITIES,
     *hikvision_oem.PERSONALITIES,
     *dahua.PERSONALITIES,
@@ -81,7 +84,34 @@ ALL: list[Personality] = [
     *xiongmai.PERSONALITIES,
     *milesight.PERSONALITIES,
     *ordinary.PERSONALITIES,
+    *hostile_hosts.PERSONALITIES,
 ]
+
+# Shares of the default mix (issue 3: a school/hospital-like population): cameras, NVRs and
+# DVRs about half, ordinary hosts the rest, hostile hosts a low rate.  Family modules give
+# weights relative to their own group; here each group is scaled to its share so that the
+# weights of ALL add up to 100 (a weight is a percentage of the default mix).
+MIX_SHARES: dict[str, float] = {"camera": 50.0, "ordinary": 48.0, "hostile": 2.0}
+
+
+def mix_group(p: Personality) -> str:
+    """Which share of the default mix ``p`` belongs to."""
+    if p.hostile:
+        return "hostile"
+    return "camera" if p.is_camera else "ordinary"
+
+
+def _scaled(personalities: list[Personality]) -> list[Personality]:
+    totals: dict[str, float] = {}
+    for p in personalities:
+        totals[mix_group(p)] = totals.get(mix_group(p), 0.0) + p.weight
+    return [
+        replace(p, weight=MIX_SHARES[mix_group(p)] * p.weight / totals[mix_group(p)])
+        for p in personalities
+    ]
+
+
+ALL: list[Personality] = _scaled(_FAMILIES)
 
 _BY_NAME: dict[str, Personality] = {p.name: p for p in ALL}
 
@@ -100,6 +130,8 @@ __all__ = [
     "CAMERA_TYPES",
     "CANONICAL_MANUFACTURERS",
     "DEVICE_TYPES",
+    "MIX_SHARES",
     "Personality",
     "by_name",
+    "mix_group",
 ]
