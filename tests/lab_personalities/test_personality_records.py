@@ -93,6 +93,7 @@ def test_serials_draw(p: Personality) -> None:
 def test_http_replies_well_formed(p: Personality) -> None:
     r = render(p)
     for (port, path), (status, reason, headers, body) in r.http.items():
+        assert p.http[port][path].version in ("HTTP/1.0", "HTTP/1.1")
         assert 0 < port < 65536
         assert path == "*" or path.startswith("/"), path
         assert 100 <= status <= 599 and reason and "\r" not in reason and "\n" not in reason

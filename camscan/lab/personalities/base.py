@@ -55,6 +55,7 @@ class HttpReply:
     headers: tuple[tuple[str, str], ...] = ()
     body: str = ""
     body_bytes: bytes | None = None  # a binary body (favicon) instead of ``body``
+    version: str = "HTTP/1.1"  # status-line protocol (newer Hikvision firmware says HTTP/1.0)
 
 
 @dataclass(frozen=True)

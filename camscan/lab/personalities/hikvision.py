@@ -155,7 +155,7 @@ def http_webs_new(
     xml = ("Content-Type", "application/xml")
 
     def r(status: int, body: str, *extra: tuple[str, str]) -> HttpReply:
-        return reply(status, body, *sec, *extra)
+        return replace(reply(status, body, *sec, *extra), version="HTTP/1.0")
 
     # UTF-8 BOM before the doctype (fingerprints.md §1.1).
     bom = "\ufeff"
