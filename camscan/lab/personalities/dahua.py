@@ -82,7 +82,9 @@ def _page(title: str) -> str:
 
 def _rpc2_challenge() -> str:
     """First ``global.login`` step: the challenge carries the ``Login to <serial>`` realm
-    (rroller/dahua#6 shows ``"realm":"Login to 907F3C6C73FEDA77"`` in this reply)."""
+    (rroller/dahua#6 shows ``"realm":"Login to 907F3C6C73FEDA77"`` in this reply); error code
+    268632079 "Component error: login challenge!" as public RPC2 clients expect it
+    (https://github.com/H3xano/dahua-rpc-api, cited by Dahua client code)."""
     return json_template(
         {
             "error": {"code": 268632079, "message": "Component error: login challenge!"},

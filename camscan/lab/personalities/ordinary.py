@@ -88,7 +88,10 @@ HP_PRINTER = _ordinary(
     serial_format="VNB{num:07d}",
     http={
         port: _site(
-            "HP HTTP Server; HP {model} - W1A53A; Serial Number: {serial}; Built: Thu Jun 03 2021",
+            # Format of real HP printer Server headers published in scanner outputs and API
+            # docs ("HP HTTP Server; HP <model> - <SKU>; Serial Number: ...; Built: ...").
+            "HP HTTP Server; HP {model} - W1A53A; Serial Number: {serial}; "
+            "Built:Thu Jun 03, 2021 09:40:48AM {{DEBUTP1N001.2123A.00}}",
             reply(200, html_page("HP {model}", '<div id="ews"></div>'), HTML),
             ("/hp/device/DeviceStatus/Index", reply(200, html_page("Device Status"), HTML)),
         )
@@ -101,8 +104,10 @@ HP_PRINTER = _ordinary(
         ("_ipp._tcp.local", "HP {model} [{mac_upper}]", {"ty": "HP {model}", "rp": "ipp/print"}),
         ("_printer._tcp.local", "HP {model} [{mac_upper}]", {"ty": "HP {model}"}),
     ),
+    # sysDescr shape as in nmap's scripts/snmp-sysdescr.nse @output example.
     snmp=snmp_system(
-        "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI23700029",
+        "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI23700029,"
+        "CIDATE 06/03/2021",
         "1.3.6.1.4.1.11.2.3.9.1",
     ),
     weight=4.0,
@@ -118,7 +123,7 @@ BROTHER_PRINTER = _ordinary(
     serial_format="E7{num:08d}",
     http={
         80: _site(
-            "debut/1.30",
+            "debut/1.30",  # nmap-service-probes: "Server: Debut/" = Brother printer webadmin
             redirect("/general/status.html"),
             (
                 "/general/status.html",

@@ -6,8 +6,9 @@ on port 8899 from Ingram pocs; DVR-IP on TCP 34567 from go2rtc dvrip README; RTS
 H264DVR 1.0`` from nmap 11579/12378; brand unknown from these signals), research/discovery-
 protocols.md §4 (DVR-IP framing: head 0xff, version, session, sequence, message id at offset
 14, length at offset 16, JSON body; message 1530/1531 search on UDP 34569).  The TCP 34567
-answer is a login refusal framed that way (message 1001 = login reply, as python-dvr uses);
-its ``Ret`` code and the firmware/model strings are the lab's choice.
+answer is the login refusal a real camera gave an unauthenticated DVRIP login in a public
+capture write-up: message 1001 with ``{ "Name" : "", "Ret" : 205, "SessionID" : "0x00000000"
+}``.  Firmware and model strings are the lab's choice.
 """
 
 from __future__ import annotations
