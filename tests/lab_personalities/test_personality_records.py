@@ -228,3 +228,13 @@ def test_hostile_cameras_keep_their_maker() -> None:
     for p in ALL:
         if p.hostile and not p.is_camera and p.manufacturer == "Unknown":
             assert p.device_type == "not_camera"
+
+
+@pytest.mark.parametrize("p", ALL, ids=ids)
+def test_reachable_over_tcp(p: Personality) -> None:
+    """Multicast does not cross the router: every host needs a TCP service a unicast scan of
+    the routed segment can find (all-ports hosts answer on every port by definition)."""
+    tcp = set(p.http) | set(p.tcp_banners) | set(p.tcp_replies) | set(p.tcp_silent)
+    if p.rtsp:
+        tcp.add(p.rtsp.port)
+    assert tcp or "all-ports" in p.hostile

@@ -205,7 +205,25 @@ TRUVISION_DVR = hik_unit(
     weight=0.5,
 )
 
+# EZVIZ, Hikvision's consumer brand (oem-policy-vulns.md §1.1: strong, ownership + firmware):
+# Ezviz-registered OUIs, SADP reply with the EZVIZ serial shape (``01`` before the date) and
+# ``OEMInfo`` N/A as captured for a CS-C6TC (discovery-protocols.md §2.3-2.4); no local web UI.
+EZVIZ_IPC = hik_unit(
+    name="ezviz-ipc",
+    brand="EZVIZ",
+    device_type="camera",
+    sources=OEM_SOURCES,
+    ouis=("0c:a6:4c", "20:bb:bc", "34:c6:dd", "54:d6:0d", "64:f2:fb", "ac:1c:26"),
+    models=("CS-C6TC-32WFR", "CS-C3N-A0-3H2WFRL", "CS-C6N-A0-1C2WFR", "CS-H8c-R100-1K3WKFL"),
+    firmwares=("V5.2.4 build 190401", "V5.3.0 build 220802"),
+    serial_format="{model}01{date}CCCH{num:09d}",
+    rtsp=rtsp_hik("{mac_plain}"),
+    sadp=sadp_reply(140063, "V7.3 build 190305"),
+    weight=0.5,
+)
+
 PERSONALITIES: tuple[Personality, ...] = (
+    EZVIZ_IPC,
     ANNKE_IPC,
     ANNKE_NVR,
     LTS_IPC,

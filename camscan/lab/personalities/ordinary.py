@@ -437,6 +437,7 @@ LG_TV = replace(
     models=("OLED55C1", "43UN7300", "55NANO766"),
     firmwares=("webOS 6.3.2",),
     http={},
+    tcp_silent=(3000, 3001),  # webOS second-screen WebSocket ports: open, silent until spoken to
     ssdp_server="Linux/4.4.84-240.2 UPnP/1.0 LGE WebOS TV/Version 0.9",
     ssdp_st="urn:schemas-upnp-org:device:MediaRenderer:1",
     ssdp_usn="uuid:{uuid}::urn:schemas-upnp-org:device:MediaRenderer:1",
