@@ -238,3 +238,17 @@ def test_reachable_over_tcp(p: Personality) -> None:
     if p.rtsp:
         tcp.add(p.rtsp.port)
     assert tcp or "all-ports" in p.hostile
+
+
+@pytest.mark.parametrize("p", ALL, ids=ids)
+def test_every_rendered_text_encodes_for_the_wire(p: Personality) -> None:
+    """Only \\udc80-\\udcff surrogates are allowed (they become raw bytes 0x80-0xff)."""
+    from camscan.lab.personalities.encode import to_bytes
+
+    r = render(p)
+    for text in r.texts.values():
+        to_bytes(text)
+    for _status, _reason, headers, body in r.http.values():
+        to_bytes(body)
+        for name, value in headers:
+            to_bytes(f"{name}: {value}")

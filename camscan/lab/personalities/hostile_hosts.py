@@ -150,7 +150,7 @@ XM_BAD_UTF8 = replace(
         80: {
             "/": reply(
                 200,
-                html_page("NETSurveillance WEB \udcc3\udc28\udcff", "\udcfe\udcfe caf\udce9"),
+                html_page("NETSurveillance WEB \udcc3(\udcff", "\udcfe\udcfe caf\udce9"),
                 ("Server", "uc-httpd 1.0.0\udc80"),
                 ("Content-Type", "text/html; charset=utf-8"),
             ),
