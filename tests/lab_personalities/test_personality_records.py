@@ -103,6 +103,8 @@ def test_http_replies_well_formed(p: Personality) -> None:
         ctype = next((v for k, v in headers if k.lower() == "content-type"), "")
         if "xml" in ctype and body and _wellformed(p):
             DET.fromstring(body.lstrip("\ufeff").encode())
+        if "json" in ctype and _wellformed(p):
+            json.loads(body)
     assert set(p.https_ports) <= set(p.http), "an HTTPS port without HTTP replies"
     if p.https_ports:
         assert p.tls_subject, "TLS served without a certificate subject"
@@ -252,3 +254,17 @@ def test_every_rendered_text_encodes_for_the_wire(p: Personality) -> None:
         to_bytes(body)
         for name, value in headers:
             to_bytes(f"{name}: {value}")
+
+
+@pytest.mark.parametrize("mix", ["default", "cameras", "hostile"])
+def test_mixes_add_up(mix: str) -> None:
+    from camscan.lab.personalities import MIXES, mix_group, mix_weights
+
+    pairs = mix_weights(mix)
+    assert sum(w for _, w in pairs) == pytest.approx(100.0)
+    groups = {mix_group(p) for p, _ in pairs}
+    assert groups == {g for g, share in MIXES[mix].items() if share > 0}
+    if mix == "cameras":
+        assert all(p.is_camera and not p.hostile for p, _ in pairs)
+    with pytest.raises(KeyError, match="unknown mix"):
+        mix_weights("everything")

@@ -113,6 +113,30 @@ def _scaled(personalities: list[Personality]) -> list[Personality]:
 
 ALL: list[Personality] = _scaled(_FAMILIES)
 
+# The populations ``camscan lab up --mix`` chooses from, as shares of each group: "cameras"
+# holds only well-behaved cameras/NVRs/DVRs; "hostile" is half misbehaving hosts, with
+# cameras and ordinary hosts around them so a scan still has real work to finish.
+MIXES: dict[str, dict[str, float]] = {
+    "default": MIX_SHARES,
+    "cameras": {"camera": 100.0, "ordinary": 0.0, "hostile": 0.0},
+    "hostile": {"camera": 25.0, "ordinary": 25.0, "hostile": 50.0},
+}
+
+
+def mix_weights(mix: str = "default") -> list[tuple[Personality, float]]:
+    """(personality, weight) pairs of a population, weights adding up to 100; personalities
+    whose group has no share in ``mix`` are left out.  KeyError names the known mixes."""
+    if mix not in MIXES:
+        raise KeyError(f"unknown mix {mix!r}; known: {', '.join(MIXES)}")
+    shares = MIXES[mix]
+    out = []
+    for p in ALL:
+        factor = shares[mix_group(p)] / MIX_SHARES[mix_group(p)]
+        if factor > 0:
+            out.append((p, p.weight * factor))
+    return out
+
+
 _BY_NAME: dict[str, Personality] = {p.name: p for p in ALL}
 
 
@@ -130,8 +154,10 @@ __all__ = [
     "CAMERA_TYPES",
     "CANONICAL_MANUFACTURERS",
     "DEVICE_TYPES",
+    "MIXES",
     "MIX_SHARES",
     "Personality",
     "by_name",
     "mix_group",
+    "mix_weights",
 ]
