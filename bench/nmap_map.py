@@ -206,10 +206,11 @@ def attribute(host: NmapHost) -> NmapVerdict:
                 first_seen.setdefault(rule.manufacturer, len(first_seen))
                 maker_camera |= rule.camera
                 verdict.evidence.append(f"{source}: {rule.manufacturer} from {text[:80]!r}")
-    # A maker that also makes other things (Axis, Bosch, Ubiquiti) plus an open RTSP
-    # service is how an analyst reading nmap's output would spot its cameras.
+    # A streaming (RTSP) service is how an analyst reading nmap's output spots a camera
+    # nmap has no product match for, and what makes an Axis or Bosch host a camera rather
+    # than a print server; with no maker named it costs recall, not precision.
     rtsp = any(s.name == "rtsp" for s in host.open_services)
-    maker_camera |= bool(scores) and rtsp
+    said_camera |= rtsp and not not_camera
     if scores:
         verdict.manufacturer = max(scores, key=lambda m: (scores[m], -first_seen[m]))
     verdict.is_camera = said_camera or (maker_camera and not not_camera)

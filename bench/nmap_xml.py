@@ -47,6 +47,8 @@ class NmapHost:
     # Output of broadcast pre-scripts (broadcast-upnp-info, broadcast-wsdd-discover) about
     # this host, keyed by script id.
     broadcast: dict[str, str] = field(default_factory=dict)
+    # nmap gave up on the host (--host-timeout): it is listed up, without any port.
+    timed_out: bool = False
 
     @property
     def open_services(self) -> list[NmapService]:
@@ -135,7 +137,7 @@ def _host(el: Element) -> NmapHost | None:
             vendor = addr.get("vendor", "")
     if not ip:
         return None
-    host = NmapHost(ip=ip, mac=mac, mac_vendor=vendor)
+    host = NmapHost(ip=ip, mac=mac, mac_vendor=vendor, timed_out=el.get("timedout") == "true")
     ports = el.find("ports")
     if ports is not None:
         host.services = [_service(p) for p in ports.findall("port")]
@@ -155,9 +157,17 @@ def parse_nmap_xml(data: bytes) -> NmapRun:
     try:
         root = SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
-        # nmap killed by the step's timeout leaves a truncated file: say so, keep going.
-        run.errors.append(f"nmap XML unreadable: {type(exc).__name__}: {exc}")
-        return run
+        # nmap stopped early (a timeout, Ctrl-C) leaves the XML cut mid-way: keep the hosts
+        # it had finished, as a user reading the file would.
+        end = data.rfind(b"</host>")
+        try:
+            if end < 0:
+                raise
+            root = SafeET.fromstring(data[: end + len(b"</host>")] + b"</nmaprun>")
+        except (SafeET.ParseError, DefusedXmlException, ValueError):
+            run.errors.append(f"nmap XML unreadable: {type(exc).__name__}: {exc}")
+            return run
+        run.errors.append("nmap XML cut short (nmap stopped early): kept the finished hosts")
     for pre in root.iter("prescript"):
         for script in pre.findall("script"):
             run.prescripts[script.get("id", "")] = script.get("output", "")

@@ -63,9 +63,11 @@ NMAP_SCRIPTS = (
     "broadcast-wsdd-discover",  # multicast WS-Discovery on the scanner's segment
 )
 NMAP_UDP_PORTS = (1900, 3702)  # for upnp-info and wsdd-discover (they need the UDP port)
-# nmap timing: -T4 with one retry and a per-host cap, so hosts that never answer (the
-# lab's tarpits) cannot hold the run hostage; version intensity stays at nmap's default.
-NMAP_TIMING = ("-T4", "--max-retries", "1", "--host-timeout", "120s", "--script-timeout", "30s")
+# nmap timing: -T4 with one retry, so hosts that never answer (the lab's tarpits) cannot
+# hold the run hostage; --host-timeout is set from the step's time cap (nmap drops every
+# result of a host it gives up on, so it must be generous).
+NMAP_TIMING = ("-T4", "--max-retries", "1", "--script-timeout", "30s")
+NMAP_VERSION_INTENSITY = 7  # nmap's default
 
 
 class Budget:
@@ -122,6 +124,7 @@ class Results:
     engine_note: str = ""
     lab_up: dict[int, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    nmap_cmd: list[str] = field(default_factory=list)
 
 
 # -- running the tools ---------------------------------------------------------------------
@@ -167,20 +170,30 @@ def scanner_interface(lab: Lab) -> str | None:
     return None
 
 
-def nmap_command(xml: Path, interface: str | None) -> list[str]:
+def nmap_command(
+    xml: Path, interface: str | None, *, host_timeout: float, intensity: int
+) -> list[str]:
     """nmap's nearest equivalent of `camscan scan` over the lab's two segments."""
     tcp = ",".join(map(str, DEFAULT_PORTS))
     udp = ",".join(map(str, NMAP_UDP_PORTS))
-    cmd = [NMAP, "-n", "-sS", "-sU", "-sV", "-p", f"T:{tcp},U:{udp}"]
-    cmd += ["--script", ",".join(NMAP_SCRIPTS), *NMAP_TIMING, "-oX", str(xml)]
+    cmd = [NMAP, "-n", "-sS", "-sU", "-sV", "--version-intensity", str(intensity)]
+    cmd += ["-p", f"T:{tcp},U:{udp}", "--script", ",".join(NMAP_SCRIPTS), *NMAP_TIMING]
+    cmd += ["--host-timeout", f"{int(host_timeout)}s", "-oX", str(xml)]
     if interface:
         cmd += ["-e", interface]
     return [*cmd, *TARGETS]
 
 
-def nmap_scan(lab: Lab, xml: Path, timeout: float) -> tuple[Measured, NmapRun]:
+def nmap_scan(
+    lab: Lab, xml: Path, timeout: float, intensity: int, res: Results
+) -> tuple[Measured, NmapRun]:
     """Run nmap in the scanner namespace; parse whatever XML it left (also on timeout)."""
-    m = run_measured(lab.in_scanner(nmap_command(xml, scanner_interface(lab))), timeout=timeout)
+    # nmap must stop on its own (writing its XML) before the step's hard timeout.
+    cmd = nmap_command(
+        xml, scanner_interface(lab), host_timeout=max(30, timeout - 40), intensity=intensity
+    )
+    res.nmap_cmd = cmd
+    m = run_measured(lab.in_scanner(cmd), timeout=timeout)
     data = xml.read_bytes() if xml.exists() else b""
     return m, parse_nmap_xml(data)
 
@@ -197,8 +210,8 @@ def nmap_found(run: NmapRun) -> list[Found]:
 # -- the steps -------------------------------------------------------------------------------
 
 
-def compare(lab: Lab, work: Path, budget: Budget, res: Results, nmap_max: float) -> Path:
-    """camscan then nmap on the same lab; returns camscan's database."""
+def compare_camscan(lab: Lab, work: Path, budget: Budget, res: Results, nmap_max: float) -> Path:
+    """camscan on the comparison lab (also its scaling row); returns its database."""
     db = work / f"camscan-{lab.devices}.db"
     cam = ToolResult("camscan")
     try:
@@ -222,21 +235,30 @@ def compare(lab: Lab, work: Path, budget: Budget, res: Results, nmap_max: float)
     except BenchError as exc:
         cam.note = str(exc)
     res.tools.append(cam)
+    return db
 
+
+def compare_nmap(
+    lab: Lab, work: Path, budget: Budget, res: Results, nmap_max: float, intensity: int
+) -> None:
+    """nmap on the same lab, after camscan."""
     nm = ToolResult("nmap")
     try:
-        m2, run = nmap_scan(lab, work / f"nmap-{lab.devices}.xml", budget.cap(nmap_max))
+        xml = work / f"nmap-{lab.devices}.xml"
+        m2, run = nmap_scan(lab, xml, budget.cap(nmap_max), intensity, res)
         found = nmap_found(run)
         nm.measured, nm.reported = m2, len(found)
         nm.score = score(lab.truth, found)
         problems = [*run.errors]
+        gave_up = sum(h.timed_out for h in run.hosts.values())
+        if gave_up:
+            problems.append(f"{gave_up} hosts hit --host-timeout (nmap drops their ports)")
         if not m2.ok:
             problems.append(f"exit {m2.returncode}{' (timed out)' if m2.timed_out else ''}")
         nm.note = "; ".join(problems)
     except BenchError as exc:
         nm.note = str(exc)
     res.tools.append(nm)
-    return db
 
 
 def engine_speed(db: Path, res: Results) -> None:
@@ -279,8 +301,9 @@ def bring_up(devices: int, work: Path, budget: Budget, res: Results, step_max: f
         devices, SEED, work / f"truth-{devices}.json", mix="default", timeout=budget.cap(step_max)
     )
     res.lab_up[devices] = lab.up_seconds
-    if lab.netns is None:
-        res.notes.append("tools ran through `camscan lab run --` (no namespace name in status)")
+    note = "tools ran through `camscan lab run --` (no namespace name in `lab status`)"
+    if lab.netns is None and note not in res.notes:
+        res.notes.append(note)
     return lab
 
 
@@ -347,9 +370,9 @@ def tool_table(res: Results, lab_hosts: int) -> Table:
         "Both tools run one after the other from the lab's scanner namespace against "
         f"{' and '.join(TARGETS)}; camscan with its default probes and no credentials.",
         "nmap: `"
-        + shlex.join(nmap_command(Path("nmap.xml"), "IFACE")).replace(NMAP, "nmap")
+        + shlex.join(res.nmap_cmd).replace(NMAP, "nmap")
         + "` (the 250-host lab keeps nmap -sV inside the time budget; --max-retries 1 and "
-        "--host-timeout 120s stop tarpit hosts from stalling it).",
+        "--host-timeout, set from the step's time cap, stop tarpit hosts from stalling it).",
         "nmap's output is mapped to a maker by bench/nmap_map.py (nmap's own product strings, "
         "NSE outputs and MAC vendors; brands nmap names are not translated to their OEM).",
         "Precision/recall/F1 are over camera hosts (cameras, NVRs, DVRs, encoders): right "
@@ -468,6 +491,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--devices", type=int, default=250, help="hosts in the comparison lab")
     ap.add_argument("--sizes", default="50,1000", help="other lab sizes for the scaling table")
     ap.add_argument("--no-nmap", action="store_true", help="skip nmap (development)")
+    ap.add_argument(
+        "--nmap-intensity",
+        type=int,
+        default=NMAP_VERSION_INTENSITY,
+        help="nmap --version-intensity (0-9)",
+    )
+    ap.add_argument("--nmap-max", type=float, default=330.0, help="seconds allowed for nmap")
     ap.add_argument("--no-sweep", action="store_true", help="skip the /16 sweep")
     ap.add_argument(
         "--sweep-rate",
@@ -493,16 +523,18 @@ def main(argv: list[str] | None = None) -> int:
     when = dt.datetime.now(dt.UTC)
     work = Path(tempfile.mkdtemp(prefix="camscan-bench-"))
     print(f"bench: working files in {work}", flush=True)
-    nmap_max = 0.0 if args.no_nmap else 330.0
+    nmap_max = 0.0 if args.no_nmap else args.nmap_max
     try:
         with lab_lock():
             print(f"bench: {args.devices}-host lab, camscan then nmap ...", flush=True)
             try:
                 lab = bring_up(args.devices, work, budget, res, 120)
+                db = compare_camscan(lab, work, budget, res, nmap_max)
+                engine_speed(db, res)
                 if args.no_nmap:
                     res.tools.append(ToolResult("nmap", note="skipped (--no-nmap)"))
-                db = compare(lab, work, budget, res, nmap_max)
-                engine_speed(db, res)
+                else:
+                    compare_nmap(lab, work, budget, res, nmap_max, args.nmap_intensity)
             except BenchError as exc:
                 res.notes.append(f"{args.devices}-host lab: {exc}")
             for n in sizes:

@@ -80,10 +80,23 @@ def test_device_type_from_product_words() -> None:
     assert attribute(parse_nmap_xml(xml).hosts["10.77.0.11"]).device_type == "nvr"
 
 
-def test_truncated_xml_is_an_error_not_a_crash() -> None:
+def test_xml_cut_short_keeps_finished_hosts() -> None:
     data = SAMPLE.read_bytes()
-    run = parse_nmap_xml(data[: len(data) // 2])
-    assert run.hosts == {} and run.errors and "unreadable" in run.errors[0]
+    cut = data.index(b'<address addr="10.77.0.30"')  # nmap killed while writing this host
+    run = parse_nmap_xml(data[:cut])
+    assert sorted(run.hosts) == ["10.77.0.11", "10.77.0.12", "10.77.8.20"]
+    assert run.errors and "cut short" in run.errors[0]
+    garbage = parse_nmap_xml(data[:200])
+    assert garbage.hosts == {} and "unreadable" in garbage.errors[0]
+
+
+def test_host_nmap_gave_up_on_is_listed_without_ports() -> None:
+    xml = SAMPLE.read_bytes().replace(
+        b'<host><status state="up" reason="echo-reply"',
+        b'<host timedout="true"><status state="up" reason="echo-reply"',
+    )
+    host = parse_nmap_xml(xml).hosts["10.77.8.20"]
+    assert host.timed_out and not parse_nmap_xml(SAMPLE.read_bytes()).hosts["10.77.8.20"].timed_out
 
 
 def test_entity_bomb_refused() -> None:
