@@ -64,13 +64,7 @@ def append_results(
 ) -> None:
     """Append one run (date, commit, command, tables, headline) to ``path``."""
     if not path.exists():
-        path.write_text(
-            "# Benchmarks\n\n"
-            "Each section is one run of `make bench` (bench/run.py), appended by the run "
-            "itself: the date, the commit it ran at, the exact command, and what it measured "
-            "on the simulated site (issue 7). The method and the nmap mapping are described "
-            "in bench/run.py and bench/nmap_map.py.\n"
-        )
+        path.write_text("# Benchmarks\n\nEach section is one run of `make bench`.\n\n# Runs\n")
     parts = [
         f"\n## {when:%Y-%m-%d %H:%M} UTC, commit {commit_label()}\n",
         f"Command: `{command}`\n",
