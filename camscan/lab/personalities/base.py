@@ -36,7 +36,12 @@ Wire conventions the server applies to every template:
   template has none; the path key ``"*"`` is the reply for every path not listed (the real
   404 of that web server); paths match without the query string unless the key has one;
 * ``tls_subject``/``tls_issuer`` and SNMP values are templates; SNMP values are OCTET
-  STRINGs except sysObjectID (``1.3.6.1.2.1.1.2.0``), sent as an OBJECT IDENTIFIER.
+  STRINGs except sysObjectID (``1.3.6.1.2.1.1.2.0``), sent as an OBJECT IDENTIFIER;
+  format specs work (``{uuid:.8}`` = the first 8 characters).
+
+camscan/lab/personalities/encode.py applies these conventions (HTTP and RTSP bytes) so the
+server and the tests share one implementation; ``mix_weights()`` in the package gives the
+``--mix`` populations.
 """
 
 from __future__ import annotations
