@@ -332,12 +332,47 @@ def onvif_hik(
     if ptz:
         parts.append("type/ptz")
     parts += ["MAC/{mac}", "hardware/{model}", f"name/{name}", f"location/city/{city}"]
+    scope_list = scopes(*parts)
     return OnvifService(
-        scopes=scopes(*parts),
+        scopes=scope_list,
         types="dn:NetworkVideoTransmitter tds:Device",
         manufacturer=manufacturer,
         hardware_id="88",
         endpoint_reference=HIK_EPR,
+        probe_match=_probe_match(scope_list),
+    )
+
+
+def _probe_match(scope_list: tuple[str, ...]) -> str:
+    """The Hikvision stack's ProbeMatches: ``env``/``wsadis``/``d`` prefixes, the
+    ``tnsn`` event-topic namespace, MAC-tailed EPR, MetadataVersion 10 (Haicam capture,
+    discovery-protocols.md §1.3)."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+        'xmlns:soapenc="http://www.w3.org/2003/05/soap-encoding" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:tt="http://www.onvif.org/ver10/schema" '
+        'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" '
+        'xmlns:dn="http://www.onvif.org/ver10/network/wsdl" '
+        'xmlns:wsadis="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
+        'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
+        'xmlns:tnsn="http://www.eventextension.com/2011/event/topics">'
+        "<env:Header>"
+        "<wsadis:MessageID>urn:uuid:{uuid:.8}-1dd1-11b2-80a2-{mac_plain}</wsadis:MessageID>"
+        "<wsadis:RelatesTo>{message_id}</wsadis:RelatesTo>"
+        "<wsadis:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsadis:To>"
+        "<wsadis:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches"
+        "</wsadis:Action>"
+        "</env:Header><env:Body><d:ProbeMatches><d:ProbeMatch>"
+        f"<wsadis:EndpointReference><wsadis:Address>{HIK_EPR}</wsadis:Address>"
+        "</wsadis:EndpointReference>"
+        "<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>"
+        f"<d:Scopes>{' '.join(scope_list)}</d:Scopes>"
+        "<d:XAddrs>http://{ip}/onvif/device_service</d:XAddrs>"
+        "<d:MetadataVersion>10</d:MetadataVersion>"
+        "</d:ProbeMatch></d:ProbeMatches></env:Body></env:Envelope>\n"
     )
 
 
