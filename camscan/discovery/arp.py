@@ -1,0 +1,46 @@
+"""ARP sweep of a local segment with scapy: who is there, and their MAC addresses.
+
+Needs CAP_NET_RAW (root); without it the pipeline says so once and relies on TCP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Sequence
+
+log = logging.getLogger("camscan.discovery.arp")
+
+
+def available() -> bool:
+    return os.geteuid() == 0
+
+
+def _sweep(ips: Sequence[str], interface: str, rate: float, timeout: float) -> dict[str, str]:
+    logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+    from scapy.layers.l2 import ARP, Ether
+    from scapy.sendrecv import srp
+
+    found: dict[str, str] = {}
+    batch = 256
+    for i in range(0, len(ips), batch):
+        chunk = list(ips[i : i + batch])
+        answered, _ = srp(
+            Ether(dst="ff:ff:ff:ff:ff:ff") / ARP(pdst=chunk),
+            iface=interface,
+            timeout=timeout,
+            inter=1.0 / max(rate, 1.0),
+            verbose=0,
+        )
+        for _sent, reply in answered:
+            found[str(reply.psrc)] = str(reply.hwsrc).lower()
+    return found
+
+
+async def sweep(ips: Sequence[str], interface: str, rate: float,
+                timeout: float = 1.5) -> dict[str, str]:
+    """IP -> MAC for every address that answered ARP on ``interface``."""
+    if not ips:
+        return {}
+    return await asyncio.to_thread(_sweep, ips, interface, rate, timeout)

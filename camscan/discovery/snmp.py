@@ -1,0 +1,47 @@
+"""SNMP v2c GET of sysDescr, sysObjectID and sysName with the user's community (pysnmp)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from camscan.observations import Observation
+
+OIDS = {
+    "sysDescr": "1.3.6.1.2.1.1.1.0",
+    "sysObjectID": "1.3.6.1.2.1.1.2.0",
+    "sysName": "1.3.6.1.2.1.1.5.0",
+}
+
+
+async def probe(ip: str, community: str, timeout: float, retries: int,
+                engine: Any = None) -> Observation:
+    from pysnmp.hlapi.v3arch.asyncio import (
+        CommunityData,
+        ContextData,
+        ObjectIdentity,
+        ObjectType,
+        SnmpEngine,
+        UdpTransportTarget,
+        get_cmd,
+    )
+
+    try:
+        target = await UdpTransportTarget.create((ip, 161), timeout=timeout, retries=retries)
+        err_ind, err_stat, _idx, binds = await get_cmd(
+            engine or SnmpEngine(),
+            CommunityData(community, mpModel=1),
+            target,
+            ContextData(),
+            *(ObjectType(ObjectIdentity(oid)) for oid in OIDS.values()),
+        )
+    except Exception as err:  # noqa: BLE001 - pysnmp raises many kinds; recorded, not fatal
+        return Observation(probe="snmp", ip=ip, port=161, error=f"{type(err).__name__}: {err}"[:200])
+    if err_ind or err_stat:
+        return Observation(probe="snmp", ip=ip, port=161, error=str(err_ind or err_stat)[:200])
+    names = {v: k for k, v in OIDS.items()}
+    meta: dict[str, str] = {}
+    for oid, value in binds:
+        key = names.get(str(oid))
+        if key:
+            meta[key] = (value.prettyPrint() if hasattr(value, "prettyPrint") else str(value))[:1024]
+    return Observation(probe="snmp", ip=ip, port=161, meta=meta)

@@ -1,0 +1,344 @@
+"""Rule data: load ``fingerprints/*.yaml``, validate every rule once, report file and line.
+
+A rule reads one field (``http.server``, ``sadp.DeviceSN``, ``model`` ...), matches it with a
+literal, a substring or a regex (named captures ``model``, ``firmware``, ``serial``,
+``brand``, ``mac``), and asserts facts (manufacturer, brand, device_type, family) with a
+strength.  See docs/fingerprints.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from camscan.errors import FingerprintDataError
+
+DEVICE_TYPES = ("camera", "nvr", "dvr", "encoder", "not_camera")
+CAMERA_TYPES = ("camera", "nvr", "dvr", "encoder")
+CAPTURES = frozenset({"model", "firmware", "serial", "brand", "mac"})
+ASSERT_KEYS = frozenset({"manufacturer", "brand", "device_type", "family", "oem_build"})
+STRENGTHS = {"strong": 0.9, "medium": 0.6, "weak": 0.25}
+# Decisions need one piece of evidence at least this strong: weak signals never decide alone.
+DECIDING = 0.5
+# A MAC OUI names the NIC's registrant, not necessarily the maker (research 13).
+FIELD_CAPS = {"mac.registrant": STRENGTHS["medium"]}
+RULE_KEYS = frozenset(
+    {
+        "id",
+        "field",
+        "regex",
+        "literal",
+        "contains",
+        "flags",
+        "asserts",
+        "strength",
+        "source",
+        "examples",
+        "note",
+        "__line__",
+    }
+)
+EXAMPLE_KEYS = frozenset({"value", "document", "expect", "source", "note", "__line__"})
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records each mapping's line as ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def strip_lines(value: Any) -> Any:
+    """A loaded value without the ``__line__`` bookkeeping (for documents in examples)."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A real value (or evidence document) and what the rule (or verdict) must give."""
+
+    value: str | None
+    document: dict[str, Any] | None
+    expect: dict[str, Any]
+    source: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One fingerprint: field + matcher + assertions + strength + examples."""
+
+    id: str
+    field: str
+    kind: str  # regex | literal | contains
+    pattern: str
+    regex: re.Pattern[str] | None
+    asserts: dict[str, Any]
+    strength: float
+    source: str
+    examples: tuple[Example, ...]
+    file: str
+    line: int
+    folded: str = ""
+
+    def match(self, value: str) -> dict[str, str] | None:
+        """Captures (possibly empty) when ``value`` matches, else None."""
+        if self.kind == "literal":
+            return {} if value.strip().lower() == self.folded else None
+        if self.kind == "contains":
+            return {} if self.folded in value.lower() else None
+        assert self.regex is not None
+        m = self.regex.search(value)
+        if m is None:
+            return None
+        return {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
+
+
+@dataclass(frozen=True, slots=True)
+class Manufacturer:
+    """A canonical manufacturer and the spellings that mean it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    contains: tuple[str, ...]
+    makes: str  # cameras | mixed | other
+    brandless: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OemBrand:
+    """A brand sold on another company's hardware."""
+
+    brand: str
+    aliases: tuple[str, ...]
+    manufacturer: str
+    strength: float
+
+
+@dataclass
+class RuleSet:
+    """Everything loaded from the fingerprints directory, validated."""
+
+    rules: list[Rule] = field(default_factory=list)
+    manufacturers: dict[str, Manufacturer] = field(default_factory=dict)
+    oem: dict[str, OemBrand] = field(default_factory=dict)
+    generic_brands: frozenset[str] = frozenset()
+
+
+def _fail(path: Path, line: int | None, msg: str) -> FingerprintDataError:
+    where = f"{path}:{line}" if line else str(path)
+    return FingerprintDataError(f"{where}: {msg}; fix the rule file and run again")
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as err:
+        line = err.problem_mark.line + 1 if err.problem_mark else None
+        raise _fail(path, line, f"invalid YAML ({err.problem})") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise _fail(path, None, f"unreadable ({err})") from None
+
+
+def _strength(path: Path, line: int, value: Any) -> float:
+    if isinstance(value, str) and value in STRENGTHS:
+        return STRENGTHS[value]
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
+        return float(value)
+    raise _fail(
+        path, line, f"strength must be strong/medium/weak or a number in (0,1], not {value!r}"
+    )
+
+
+def _text(path: Path, line: int, value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, line, f"{what} must be non-empty text")
+    return value
+
+
+def _examples(path: Path, line: int, raw: Any, rule_id: str) -> tuple[Example, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _fail(path, line, f"rule {rule_id!r} has no examples (every rule needs one)")
+    out = []
+    for ex in raw:
+        if not isinstance(ex, dict):
+            raise _fail(path, line, f"rule {rule_id!r}: an example must be a mapping")
+        ln = ex.get("__line__", line)
+        unknown = set(ex) - EXAMPLE_KEYS
+        if unknown:
+            raise _fail(path, ln, f"example: unknown keys {sorted(unknown)}")
+        value, document = ex.get("value"), ex.get("document")
+        if (value is None) == (document is None):
+            raise _fail(path, ln, "example needs exactly one of value: or document:")
+        if value is not None and not isinstance(value, str):
+            raise _fail(path, ln, "example value must be text")
+        if document is not None and not isinstance(document, dict):
+            raise _fail(path, ln, "example document must be a mapping")
+        expect = ex.get("expect", {})
+        if not isinstance(expect, dict):
+            raise _fail(path, ln, "example expect must be a mapping")
+        source = _text(path, ln, ex.get("source"), "example source (a citation)")
+        out.append(Example(value, strip_lines(document), strip_lines(expect), source, int(ln)))
+    return tuple(out)
+
+
+def build_rule(path: Path, raw: Any, known: RuleSet, default_field: str | None = None) -> Rule:
+    """Validate one rule mapping; raises FingerprintDataError naming file and line."""
+    if not isinstance(raw, dict):
+        raise _fail(path, None, "each rule must be a mapping")
+    line = int(raw.get("__line__", 0))
+    unknown = set(raw) - RULE_KEYS
+    if unknown:
+        raise _fail(path, line, f"unknown keys {sorted(unknown)}")
+    rule_id = _text(path, line, raw.get("id"), "id")
+    fld = raw.get("field", default_field)
+    fld = _text(path, line, fld, "field")
+    kinds = [k for k in ("regex", "literal", "contains") if k in raw]
+    if len(kinds) != 1:
+        raise _fail(path, line, f"rule {rule_id!r} needs exactly one of regex/literal/contains")
+    kind = kinds[0]
+    pattern = _text(path, line, raw[kind], kind)
+    compiled = None
+    if kind == "regex":
+        flags = 0
+        for f in str(raw.get("flags", "")):
+            flags |= {"i": re.I, "s": re.S, "m": re.M}.get(f, 0)
+            if f not in "ism":
+                raise _fail(path, line, f"unknown regex flag {f!r} (use i, s, m)")
+        try:
+            compiled = re.compile(pattern, flags)
+        except re.error as err:
+            raise _fail(path, line, f"rule {rule_id!r}: bad regex ({err})") from None
+        bad = set(compiled.groupindex) - CAPTURES
+        if bad:
+            raise _fail(path, line, f"rule {rule_id!r}: unknown capture names {sorted(bad)}")
+    asserts = raw.get("asserts", {})
+    if not isinstance(asserts, dict):
+        raise _fail(path, line, "asserts must be a mapping")
+    asserts = strip_lines(asserts)
+    if set(asserts) - ASSERT_KEYS:
+        raise _fail(path, line, f"unknown asserts {sorted(set(asserts) - ASSERT_KEYS)}")
+    dt = asserts.get("device_type")
+    if dt is not None and dt not in DEVICE_TYPES:
+        raise _fail(path, line, f"device_type must be one of {', '.join(DEVICE_TYPES)}")
+    maker = asserts.get("manufacturer")
+    if maker is not None and maker not in known.manufacturers:
+        raise _fail(path, line, f"manufacturer {maker!r} is not in manufacturers.yaml")
+    if not asserts and not (compiled is not None and compiled.groupindex):
+        raise _fail(path, line, f"rule {rule_id!r} asserts nothing and captures nothing")
+    strength = _strength(path, line, raw.get("strength", "medium"))
+    strength = min(strength, FIELD_CAPS.get(fld, 1.0))
+    source = _text(path, line, raw.get("source"), "source (a citation)")
+    return Rule(
+        id=rule_id,
+        field=fld,
+        kind=kind,
+        pattern=pattern,
+        regex=compiled,
+        asserts=asserts,
+        strength=strength,
+        source=source,
+        examples=_examples(path, line, raw.get("examples"), rule_id),
+        file=path.name,
+        line=line,
+        folded=pattern.strip().lower(),
+    )
+
+
+def _manufacturers(path: Path, data: Any, rs: RuleSet) -> None:
+    items = data.get("manufacturers") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise _fail(path, None, "needs a 'manufacturers:' list")
+    for item in items:
+        line = item.get("__line__") if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            raise _fail(path, line, "each manufacturer must be a mapping")
+        name = _text(path, int(line or 0), item.get("name"), "name")
+        makes = item.get("makes", "cameras")
+        if makes not in ("cameras", "mixed", "other"):
+            raise _fail(path, line, "makes must be cameras, mixed or other")
+        rs.manufacturers[name] = Manufacturer(
+            name=name,
+            aliases=tuple(str(a).lower() for a in item.get("aliases", [])),
+            contains=tuple(str(a).lower() for a in item.get("contains", [])),
+            makes=makes,
+            brandless=bool(item.get("brandless", False)),
+        )
+    generic = data.get("generic_brands", [])
+    rs.generic_brands = frozenset(str(g).lower() for g in generic)
+
+
+def _oem(path: Path, data: Any, rs: RuleSet) -> list[Rule]:
+    if not isinstance(data, dict) or not isinstance(data.get("brands"), list):
+        raise _fail(path, None, "needs a 'brands:' list")
+    for item in data["brands"]:
+        line = int(item.get("__line__", 0)) if isinstance(item, dict) else 0
+        if not isinstance(item, dict):
+            raise _fail(path, line, "each brand must be a mapping")
+        brand = _text(path, line, item.get("brand"), "brand")
+        maker = item.get("manufacturer")
+        if maker not in rs.manufacturers:
+            raise _fail(path, line, f"manufacturer {maker!r} is not in manufacturers.yaml")
+        level = item.get("level")
+        if level not in ("strong", "moderate", "weak"):
+            raise _fail(path, line, "level must be strong, moderate or weak")
+        _text(path, line, item.get("evidence"), "evidence")
+        sources = item.get("sources")
+        if not isinstance(sources, list) or not sources:
+            raise _fail(path, line, f"brand {brand!r} needs sources (citations)")
+        strength = {"strong": 0.6, "moderate": 0.5, "weak": 0.25}[level]
+        rs.oem[brand.lower()] = OemBrand(
+            brand, tuple(str(a).lower() for a in item.get("aliases", [])), maker, strength
+        )
+    patterns = data.get("model_patterns", [])
+    if not isinstance(patterns, list):
+        raise _fail(path, None, "model_patterns must be a list")
+    return [build_rule(path, p, rs, default_field="model") for p in patterns]
+
+
+def load_rules(directory: Path) -> RuleSet:
+    """Load and validate every rule file of ``directory``."""
+    if not directory.is_dir():
+        raise FingerprintDataError(
+            f"{directory}: fingerprint directory not found; set CAMSCAN_FINGERPRINTS"
+        )
+    rs = RuleSet()
+    _manufacturers(
+        directory / "manufacturers.yaml", _load_yaml(directory / "manufacturers.yaml"), rs
+    )
+    rules = _oem(directory / "oem.yaml", _load_yaml(directory / "oem.yaml"), rs)
+    for path in sorted(directory.rglob("*.yaml")):
+        if path.name in ("manufacturers.yaml", "oem.yaml"):
+            continue
+        data = _load_yaml(path)
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            raise _fail(path, None, "needs a top-level 'rules:' list")
+        default_field = data.get("field")
+        for raw in data["rules"]:
+            rules.append(build_rule(path, raw, rs, default_field=default_field))
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            other = seen[rule.id]
+            raise _fail(
+                Path(directory / rule.file),
+                rule.line,
+                f"duplicate rule id {rule.id!r} (also {other.file}:{other.line})",
+            )
+        seen[rule.id] = rule
+    rs.rules = rules
+    return rs
