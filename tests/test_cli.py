@@ -28,7 +28,9 @@ def all_commands() -> list[tuple[str, click.Command]]:
     return out
 
 
-@pytest.mark.parametrize(("name", "cmd"), all_commands(), ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("name", "cmd"), all_commands(), ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_every_command_has_help_with_example(name: str, cmd: click.Command) -> None:
     result = CliRunner().invoke(cli, [*name.split(), "--help"], catch_exceptions=False)
     assert result.exit_code == 0
@@ -36,8 +38,12 @@ def test_every_command_has_help_with_example(name: str, cmd: click.Command) -> N
 
 
 def run(args: list[str], db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "camscan", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "camscan", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_empty_inventory(tmp_path: Path) -> None:
@@ -95,7 +101,11 @@ def test_bad_databases_are_one_line_and_untouched(tmp_path: Path) -> None:
 
 def test_db_from_environment(tmp_path: Path) -> None:
     db = tmp_path / "env.db"
-    r = subprocess.run([sys.executable, "-m", "camscan", "scans"], capture_output=True,
-                       text=True, env={"CAMSCAN_DB": str(db), "PATH": "/usr/bin:/bin"},
-                       timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "camscan", "scans"],
+        capture_output=True,
+        text=True,
+        env={"CAMSCAN_DB": str(db), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
     assert r.returncode == 0 and db.exists()

@@ -38,8 +38,9 @@ def _sweep(ips: Sequence[str], interface: str, rate: float, timeout: float) -> d
     return found
 
 
-async def sweep(ips: Sequence[str], interface: str, rate: float,
-                timeout: float = 1.5) -> dict[str, str]:
+async def sweep(
+    ips: Sequence[str], interface: str, rate: float, timeout: float = 1.5
+) -> dict[str, str]:
     """IP -> MAC for every address that answered ARP on ``interface``."""
     if not ips:
         return {}

@@ -100,18 +100,35 @@ async def get(
                 raw = _wire(resp, body[:max_bytes])
     except TimeoutError:
         if body:
-            return Observation(probe="http", ip=ip, port=port, raw=body[:max_bytes],
-                               truncated=truncated, meta=meta,
-                               error=f"reply cut off after {timeout * 3:.0f} s"), pem
-        return Observation(probe="http", ip=ip, port=port, meta=meta,
-                           error=f"no reply within {timeout * 3:.0f} s"), pem
+            return Observation(
+                probe="http",
+                ip=ip,
+                port=port,
+                raw=body[:max_bytes],
+                truncated=truncated,
+                meta=meta,
+                error=f"reply cut off after {timeout * 3:.0f} s",
+            ), pem
+        return Observation(
+            probe="http", ip=ip, port=port, meta=meta, error=f"no reply within {timeout * 3:.0f} s"
+        ), pem
     except (httpx.HTTPError, OSError, ssl.SSLError, ValueError) as err:
-        return Observation(probe="http", ip=ip, port=port, meta=meta,
-                           error=f"{type(err).__name__}: {str(err)[:200]}"), pem
-    obs = Observation(probe="http", ip=ip, port=port, raw=raw[: max_bytes + 8192],
-                      truncated=truncated, meta=meta,
-                      error="reply larger than the cap; the rest was not read" if truncated
-                      else None)
+        return Observation(
+            probe="http",
+            ip=ip,
+            port=port,
+            meta=meta,
+            error=f"{type(err).__name__}: {str(err)[:200]}",
+        ), pem
+    obs = Observation(
+        probe="http",
+        ip=ip,
+        port=port,
+        raw=raw[: max_bytes + 8192],
+        truncated=truncated,
+        meta=meta,
+        error="reply larger than the cap; the rest was not read" if truncated else None,
+    )
     return obs, pem
 
 
@@ -144,8 +161,17 @@ async def web_port(
 ) -> list[Observation]:
     """Everything one web port says: ``/``, the vendor paths, the favicon, the certificate."""
     out: list[Observation] = []
-    first, pem = await get(http, ip, port, "/", tls=tls, limiter=limiter, timeout=timeout,
-                           max_bytes=max_bytes, want_cert=True)
+    first, pem = await get(
+        http,
+        ip,
+        port,
+        "/",
+        tls=tls,
+        limiter=limiter,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        want_cert=True,
+    )
     out.append(first)
     if tls and pem:
         out.append(Observation(probe="tls", ip=ip, port=port, meta={"pem": pem}))
@@ -153,15 +179,21 @@ async def web_port(
         return out  # the port does not speak HTTP(S) in time: do not insist
     paths = (*VENDOR_PATHS, FAVICON) if vendor_paths else (FAVICON,)
     for path in paths:
-        obs, _ = await get(http, ip, port, path, tls=tls, limiter=limiter, timeout=timeout,
-                           max_bytes=max_bytes)
+        obs, _ = await get(
+            http, ip, port, path, tls=tls, limiter=limiter, timeout=timeout, max_bytes=max_bytes
+        )
         if path == FAVICON:
             if obs.raw.startswith(b"HTTP/") and b" 200 " in obs.raw[:16]:
                 body = obs.raw.split(b"\r\n\r\n", 1)[-1]
-                obs = Observation(probe="http", ip=ip, port=port, raw=obs.raw,
-                                  truncated=obs.truncated,
-                                  meta={**obs.meta, "favicon_mmh3": favicon_hash(body)},
-                                  error=obs.error)
+                obs = Observation(
+                    probe="http",
+                    ip=ip,
+                    port=port,
+                    raw=obs.raw,
+                    truncated=obs.truncated,
+                    meta={**obs.meta, "favicon_mmh3": favicon_hash(body)},
+                    error=obs.error,
+                )
             else:
                 continue  # no favicon: nothing worth keeping
         out.append(obs)

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from zeroconf import DNSIncoming, DNSPointer, DNSService, DNSText
+from zeroconf import (  # type: ignore[attr-defined]  # public names, not in __all__
+    DNSIncoming,
+    DNSPointer,
+    DNSService,
+    DNSText,
+)
 
 
 def records(raw: bytes) -> list[dict[str, Any]]:
@@ -13,7 +18,7 @@ def records(raw: bytes) -> list[dict[str, Any]]:
     try:
         msg = DNSIncoming(raw)
         answers = list(msg.answers())
-    except Exception:  # noqa: BLE001 - a hostile packet must never stop the scan
+    except Exception:
         return []
     txt: dict[str, dict[str, str]] = {}
     for rec in answers:
@@ -34,8 +39,13 @@ def records(raw: bytes) -> list[dict[str, Any]]:
         if isinstance(rec, DNSPointer):
             instance = rec.alias
             name = instance[: -len(rec.name) - 1] if instance.endswith(rec.name) else instance
-            out.append({"service": rec.name, "name": name[:256],
-                        "properties": txt.get(instance.lower(), {})})
+            out.append(
+                {
+                    "service": rec.name,
+                    "name": name[:256],
+                    "properties": txt.get(instance.lower(), {}),
+                }
+            )
         elif isinstance(rec, DNSService) and not out:
             out.append({"service": rec.name, "name": rec.name[:256], "properties": {}})
     return out

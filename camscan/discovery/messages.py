@@ -20,8 +20,13 @@ SSDP_GROUP, SSDP_PORT = "239.255.255.250", 1900
 MDNS_GROUP, MDNS_PORT = "224.0.0.251", 5353
 
 # mDNS service types of cameras and recorders (research §5.2)
-MDNS_SERVICES = ("_axis-video._tcp.local", "_axis-nvr._tcp.local", "_arec._tcp.local",
-                 "_rtsp._tcp.local", "_onvif._tcp.local")
+MDNS_SERVICES = (
+    "_axis-video._tcp.local",
+    "_axis-nvr._tcp.local",
+    "_arec._tcp.local",
+    "_rtsp._tcp.local",
+    "_onvif._tcp.local",
+)
 
 
 def wsdiscovery_probe(types: str = "dn:NetworkVideoTransmitter") -> bytes:
@@ -50,8 +55,9 @@ def sadp_inquiry() -> bytes:
 
 
 def dhip_search() -> bytes:
-    body = json.dumps({"method": "DHDiscover.search", "params": {"mac": "", "uni": 1}},
-                      separators=(",", ":")).encode()
+    body = json.dumps(
+        {"method": "DHDiscover.search", "params": {"mac": "", "uni": 1}}, separators=(",", ":")
+    ).encode()
     header = struct.pack("<I4sIIIIII", 0x20, b"DHIP", 0, 0, len(body), 0, len(body), 0)
     return header + body
 

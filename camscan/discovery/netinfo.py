@@ -25,8 +25,9 @@ class Segment:
 
 def _ip_json(*args: str) -> list[dict[str, object]]:
     try:
-        out = subprocess.run(["ip", "-j", *args], capture_output=True, text=True, timeout=10,
-                             check=True).stdout
+        out = subprocess.run(
+            ["ip", "-j", *args], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
         data = json.loads(out or "[]")
     except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
         return []
@@ -48,8 +49,11 @@ def local_segments(interface: str | None = None) -> list[Segment]:
             if info.get("family") != "inet":
                 continue
             net = netaddr.IPNetwork(f"{info['local']}/{info['prefixlen']}")
-            segs.append(Segment(name, str(info["local"]), net.cidr,
-                                str(mac) if isinstance(mac, str) else None))
+            segs.append(
+                Segment(
+                    name, str(info["local"]), net.cidr, str(mac) if isinstance(mac, str) else None
+                )
+            )
     return segs
 
 

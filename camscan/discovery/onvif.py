@@ -24,12 +24,12 @@ from camscan.observations import Observation
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 TDS = "http://www.onvif.org/ver10/device/wsdl"
-WSSE = ("http://docs.oasis-open.org/wss/2004/01/"
-        "oasis-200401-wss-wssecurity-secext-1.0.xsd")
-WSU = ("http://docs.oasis-open.org/wss/2004/01/"
-       "oasis-200401-wss-wssecurity-utility-1.0.xsd")
-DIGEST = ("http://docs.oasis-open.org/wss/2004/01/"
-          "oasis-200401-wss-username-token-profile-1.0#PasswordDigest")
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+DIGEST = (
+    "http://docs.oasis-open.org/wss/2004/01/"
+    "oasis-200401-wss-username-token-profile-1.0#PasswordDigest"
+)
 INFO_FIELDS = ("Manufacturer", "Model", "FirmwareVersion", "SerialNumber", "HardwareId")
 
 
@@ -37,7 +37,7 @@ def _security(user: str, password: str) -> str:
     nonce = os.urandom(16)
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     digest = base64.b64encode(
-        hashlib.sha1(nonce + created.encode() + password.encode()).digest()  # noqa: S324 - the WS-Security profile
+        hashlib.sha1(nonce + created.encode() + password.encode()).digest()
     ).decode()
     return (
         f'<s:Header><wsse:Security xmlns:wsse="{WSSE}" xmlns:wsu="{WSU}" s:mustUnderstand="1">'
@@ -53,9 +53,10 @@ def _esc(text: str) -> str:
 
 
 def envelope(operation: str, header: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="{SOAP}" '
-            f'xmlns:tds="{TDS}">{header}<s:Body><tds:{operation}/></s:Body></s:Envelope>'
-            ).encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="{SOAP}" '
+        f'xmlns:tds="{TDS}">{header}<s:Body><tds:{operation}/></s:Body></s:Envelope>'
+    ).encode()
 
 
 def parse_device_information(raw: bytes) -> dict[str, str] | None:
@@ -75,12 +76,22 @@ def parse_device_information(raw: bytes) -> dict[str, str] | None:
     return out
 
 
-async def _post(http: httpx.AsyncClient, url: str, body: bytes, limiter: RateLimiter,
-                timeout: float, max_bytes: int) -> tuple[int, bytes, str | None]:
+async def _post(
+    http: httpx.AsyncClient,
+    url: str,
+    body: bytes,
+    limiter: RateLimiter,
+    timeout: float,
+    max_bytes: int,
+) -> tuple[int, bytes, str | None]:
     await limiter.acquire()
     try:
-        async with http.stream("POST", url, content=body, headers={
-                "Content-Type": "application/soap+xml; charset=utf-8"}) as resp:
+        async with http.stream(
+            "POST",
+            url,
+            content=body,
+            headers={"Content-Type": "application/soap+xml; charset=utf-8"},
+        ) as resp:
             data = b""
             async for chunk in resp.aiter_raw():
                 data += chunk
@@ -91,25 +102,40 @@ async def _post(http: httpx.AsyncClient, url: str, body: bytes, limiter: RateLim
         return 0, b"", f"{type(err).__name__}: {str(err)[:200]}"
 
 
-async def probe(http: httpx.AsyncClient, ip: str, url: str, limiter: RateLimiter, *,
-                user: str | None, password: str | None, timeout: float,
-                max_bytes: int) -> list[Observation]:
+async def probe(
+    http: httpx.AsyncClient,
+    ip: str,
+    url: str,
+    limiter: RateLimiter,
+    *,
+    user: str | None,
+    password: str | None,
+    timeout: float,
+    max_bytes: int,
+) -> list[Observation]:
     """Ask one ONVIF device service; observations for time, device information, auth."""
     out: list[Observation] = []
     port = httpx.URL(url).port or 80
-    status, raw, err = await _post(http, url, envelope("GetSystemDateAndTime"), limiter,
-                                   timeout, max_bytes)
+    status, raw, err = await _post(
+        http, url, envelope("GetSystemDateAndTime"), limiter, timeout, max_bytes
+    )
     if err and not raw:
         return [Observation(probe="onvif", ip=ip, port=port, meta={"url": url}, error=err)]
     meta: dict[str, Any] = {"url": url, "system_date_time_status": status}
-    status, raw, err = await _post(http, url, envelope("GetDeviceInformation"), limiter,
-                                   timeout, max_bytes)
+    status, raw, err = await _post(
+        http, url, envelope("GetDeviceInformation"), limiter, timeout, max_bytes
+    )
     info = parse_device_information(raw) if status == 200 else None
     authenticated = False
     if info is None and user and password is not None:
-        status, raw, err = await _post(http, url,
-                                       envelope("GetDeviceInformation", _security(user, password)),
-                                       limiter, timeout, max_bytes)
+        status, raw, err = await _post(
+            http,
+            url,
+            envelope("GetDeviceInformation", _security(user, password)),
+            limiter,
+            timeout,
+            max_bytes,
+        )
         info = parse_device_information(raw) if status == 200 else None
         authenticated = info is not None
     meta["authenticated"] = authenticated
@@ -119,9 +145,15 @@ async def probe(http: httpx.AsyncClient, ip: str, url: str, limiter: RateLimiter
     if info is not None:
         out.append(Observation(probe="onvif_device_information", ip=ip, port=port, meta=info))
     elif raw and status == 200:
-        out.append(Observation(probe="onvif", ip=ip, port=port, meta={"url": url},
-                               error="GetDeviceInformation reply could not be read "
-                                     "(malformed or hostile XML)"))
+        out.append(
+            Observation(
+                probe="onvif",
+                ip=ip,
+                port=port,
+                meta={"url": url},
+                error="GetDeviceInformation reply could not be read (malformed or hostile XML)",
+            )
+        )
     return out
 
 

@@ -33,8 +33,9 @@ async def _read_reply(reader: asyncio.StreamReader, max_bytes: int) -> bytes:
     return head + b"\r\n\r\n" + body
 
 
-async def probe(ip: str, port: int, limiter: RateLimiter, timeout: float,
-                max_bytes: int) -> list[Observation]:
+async def probe(
+    ip: str, port: int, limiter: RateLimiter, timeout: float, max_bytes: int
+) -> list[Observation]:
     """OPTIONS then DESCRIBE on one connection; one observation per reply (or failure)."""
     url = f"rtsp://{ip}:{port}/"
     out: list[Observation] = []
@@ -43,25 +44,45 @@ async def probe(ip: str, port: int, limiter: RateLimiter, timeout: float,
         async with asyncio.timeout(timeout * 3):
             reader, writer = await asyncio.open_connection(ip, port)
             try:
-                for cseq, method, extra in ((1, "OPTIONS", ""),
-                                            (2, "DESCRIBE", "Accept: application/sdp\r\n")):
-                    writer.write(f"{method} {url} RTSP/1.0\r\nCSeq: {cseq}\r\n"
-                                 f"User-Agent: camscan\r\n{extra}\r\n".encode())
+                for cseq, method, extra in (
+                    (1, "OPTIONS", ""),
+                    (2, "DESCRIBE", "Accept: application/sdp\r\n"),
+                ):
+                    writer.write(
+                        f"{method} {url} RTSP/1.0\r\nCSeq: {cseq}\r\n"
+                        f"User-Agent: camscan\r\n{extra}\r\n".encode()
+                    )
                     await writer.drain()
                     raw = await _read_reply(reader, max_bytes)
                     if not raw:
-                        out.append(Observation(probe="rtsp", ip=ip, port=port,
-                                               meta={"method": method},
-                                               error="connection closed without a reply"))
+                        out.append(
+                            Observation(
+                                probe="rtsp",
+                                ip=ip,
+                                port=port,
+                                meta={"method": method},
+                                error="connection closed without a reply",
+                            )
+                        )
                         break
-                    out.append(Observation.capped("rtsp", ip, raw, port=port,
-                                                  meta={"method": method}, limit=max_bytes))
+                    out.append(
+                        Observation.capped(
+                            "rtsp", ip, raw, port=port, meta={"method": method}, limit=max_bytes
+                        )
+                    )
             finally:
                 writer.close()
     except TimeoutError:
-        out.append(Observation(probe="rtsp", ip=ip, port=port,
-                               error=f"no complete RTSP reply within {timeout * 3:.0f} s"))
+        out.append(
+            Observation(
+                probe="rtsp",
+                ip=ip,
+                port=port,
+                error=f"no complete RTSP reply within {timeout * 3:.0f} s",
+            )
+        )
     except OSError as err:
-        out.append(Observation(probe="rtsp", ip=ip, port=port,
-                               error=f"{type(err).__name__}: {err}"[:200]))
+        out.append(
+            Observation(probe="rtsp", ip=ip, port=port, error=f"{type(err).__name__}: {err}"[:200])
+        )
     return out

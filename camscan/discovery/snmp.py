@@ -13,8 +13,9 @@ OIDS = {
 }
 
 
-async def probe(ip: str, community: str, timeout: float, retries: int,
-                engine: Any = None) -> Observation:
+async def probe(
+    ip: str, community: str, timeout: float, retries: int, engine: Any = None
+) -> Observation:
     from pysnmp.hlapi.v3arch.asyncio import (
         CommunityData,
         ContextData,
@@ -29,13 +30,15 @@ async def probe(ip: str, community: str, timeout: float, retries: int,
         target = await UdpTransportTarget.create((ip, 161), timeout=timeout, retries=retries)
         err_ind, err_stat, _idx, binds = await get_cmd(
             engine or SnmpEngine(),
-            CommunityData(community, mpModel=1),
+            CommunityData(community, mpModel=1),  # noqa: S508 - v2c is what the user asks for
             target,
             ContextData(),
             *(ObjectType(ObjectIdentity(oid)) for oid in OIDS.values()),
         )
-    except Exception as err:  # noqa: BLE001 - pysnmp raises many kinds; recorded, not fatal
-        return Observation(probe="snmp", ip=ip, port=161, error=f"{type(err).__name__}: {err}"[:200])
+    except Exception as err:
+        return Observation(
+            probe="snmp", ip=ip, port=161, error=f"{type(err).__name__}: {err}"[:200]
+        )
     if err_ind or err_stat:
         return Observation(probe="snmp", ip=ip, port=161, error=str(err_ind or err_stat)[:200])
     names = {v: k for k, v in OIDS.items()}
@@ -43,5 +46,7 @@ async def probe(ip: str, community: str, timeout: float, retries: int,
     for oid, value in binds:
         key = names.get(str(oid))
         if key:
-            meta[key] = (value.prettyPrint() if hasattr(value, "prettyPrint") else str(value))[:1024]
+            meta[key] = (value.prettyPrint() if hasattr(value, "prettyPrint") else str(value))[
+                :1024
+            ]
     return Observation(probe="snmp", ip=ip, port=161, meta=meta)

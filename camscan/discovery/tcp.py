@@ -32,8 +32,9 @@ async def connect(ip: str, port: int, limiter: RateLimiter, timeout: float) -> s
     return OPEN
 
 
-async def sweep(ip: str, ports: tuple[int, ...], limiter: RateLimiter, timeout: float,
-                concurrency: int) -> dict[int, str]:
+async def sweep(
+    ip: str, ports: tuple[int, ...], limiter: RateLimiter, timeout: float, concurrency: int
+) -> dict[int, str]:
     """Connect to every port (at most ``concurrency`` at once); port -> state."""
     sem = asyncio.Semaphore(concurrency)
 

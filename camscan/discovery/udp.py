@@ -55,8 +55,10 @@ async def unicast(
     loop = asyncio.get_running_loop()
     fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
     transport, proto = await loop.create_datagram_endpoint(
-        lambda: _Collector(max_bytes), family=fam, remote_addr=None, local_addr=None
-        if fam == socket.AF_INET6 else ("0.0.0.0", 0)
+        lambda: _Collector(max_bytes),
+        family=fam,
+        remote_addr=None,
+        local_addr=None if fam == socket.AF_INET6 else ("0.0.0.0", 0),
     )
     try:
         for _attempt in range(retries + 1):
@@ -109,9 +111,7 @@ async def local_multicast(
         sock.close()
         raise
     loop = asyncio.get_running_loop()
-    transport, proto = await loop.create_datagram_endpoint(
-        lambda: _Collector(max_bytes), sock=sock
-    )
+    transport, proto = await loop.create_datagram_endpoint(lambda: _Collector(max_bytes), sock=sock)
     try:
         dests = [d for d in (probe.group, broadcast_ip if probe.broadcast else None) if d]
         for _ in range(max(1, repeats)):

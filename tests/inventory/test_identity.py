@@ -17,10 +17,19 @@ SCOPE = {"targets": ["10.1.0.0/24"], "cidrs": ["10.1.0.0/24"]}
 
 def verdict(**kw: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "is_camera": True, "device_type": "camera", "brand": "Hikvision",
-        "manufacturer": "Hikvision", "white_label": False, "model": "DS-2CD2143G0-I",
-        "firmware": "V5.5.0 build 170725", "serial": None, "confidence": 0.9,
-        "evidence": [], "errors": [], "endpoint_reference": None, "mac": None,
+        "is_camera": True,
+        "device_type": "camera",
+        "brand": "Hikvision",
+        "manufacturer": "Hikvision",
+        "white_label": False,
+        "model": "DS-2CD2143G0-I",
+        "firmware": "V5.5.0 build 170725",
+        "serial": None,
+        "confidence": 0.9,
+        "evidence": [],
+        "errors": [],
+        "endpoint_reference": None,
+        "mac": None,
     }
     base.update(kw)
     return base
@@ -28,8 +37,10 @@ def verdict(**kw: Any) -> dict[str, Any]:
 
 def http_obs(ip: str) -> list[Observation]:
     raw = b"HTTP/1.1 200 OK\r\nServer: App-webs/\r\n\r\n<html></html>"
-    return [Observation(probe="tcp", ip=ip, port=80), Observation(probe="http", ip=ip, port=80,
-            raw=raw, meta={"path": "/", "tls": False})]
+    return [
+        Observation(probe="tcp", ip=ip, port=80),
+        Observation(probe="http", ip=ip, port=80, raw=raw, meta={"path": "/", "tls": False}),
+    ]
 
 
 def scan(inv: Inventory, hosts: list[tuple[str, str | None, dict[str, Any]]]) -> int:
@@ -42,19 +53,26 @@ def scan(inv: Inventory, hosts: list[tuple[str, str | None, dict[str, Any]]]) ->
 
 def history(inv: Inventory, dev_id: int) -> list[tuple[str, str | None, str | None]]:
     with inv.session() as s:
-        return [(c.field, c.old_value, c.new_value) for c in s.scalars(
-            select(m.Change).where(m.Change.device_id == dev_id).order_by(m.Change.id))]
+        return [
+            (c.field, c.old_value, c.new_value)
+            for c in s.scalars(
+                select(m.Change).where(m.Change.device_id == dev_id).order_by(m.Change.id)
+            )
+        ]
 
 
 def test_three_scans(inv: Inventory) -> None:
     cam_mac = "44:19:B6:00:00:01"  # a Hikvision OUI block, written in capitals
     routed = {"serial": "DS-2CD2143G0-I20200101AAWRE12345678"}
-    s1 = scan(inv, [
-        ("10.1.0.10", cam_mac, verdict()),  # local: identified by MAC
-        ("10.1.0.20", None, verdict(**routed)),  # routed: no MAC, identified by serial
-        ("10.1.0.30", None, verdict(endpoint_reference="urn:uuid:abcdef01-0000-1111-2222")),
-        ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),  # nothing but the IP
-    ])
+    s1 = scan(
+        inv,
+        [
+            ("10.1.0.10", cam_mac, verdict()),  # local: identified by MAC
+            ("10.1.0.20", None, verdict(**routed)),  # routed: no MAC, identified by serial
+            ("10.1.0.30", None, verdict(endpoint_reference="urn:uuid:abcdef01-0000-1111-2222")),
+            ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),  # nothing but the IP
+        ],
+    )
     devs = {d["ip"]: d for d in repo.list_devices(inv)}
     assert len(devs) == 4
     assert devs["10.1.0.10"]["mac"] == "44:19:b6:00:00:01"
@@ -62,25 +80,32 @@ def test_three_scans(inv: Inventory) -> None:
 
     # scan 2: the MAC device moved to .11; the serial device got new firmware and a new IP;
     # the ONVIF device is missing; the IP-only device is the same
-    s2 = scan(inv, [
-        ("10.1.0.11", "44-19-b6-00-00-01", verdict()),
-        ("10.1.0.21", None, verdict(firmware="V5.7.3 build 220112", **routed)),
-        ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),
-    ])
+    s2 = scan(
+        inv,
+        [
+            ("10.1.0.11", "44-19-b6-00-00-01", verdict()),
+            ("10.1.0.21", None, verdict(firmware="V5.7.3 build 220112", **routed)),
+            ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),
+        ],
+    )
     devs2 = {d["id"]: d for d in repo.list_devices(inv)}
     assert len(devs2) == 4, "no duplicate devices after IP and firmware changes"
     assert devs2[ids["10.1.0.10"]]["ip"] == "10.1.0.11"
     assert devs2[ids["10.1.0.20"]]["firmware"] == "V5.7.3 build 220112"
     assert ("ip", "10.1.0.10", "10.1.0.11") in history(inv, ids["10.1.0.10"])
     assert ("firmware", "V5.5.0 build 170725", "V5.7.3 build 220112") in history(
-        inv, ids["10.1.0.20"])
+        inv, ids["10.1.0.20"]
+    )
     assert ("presence", "present", "missing") in history(inv, ids["10.1.0.30"])
 
     # scan 3: the ONVIF device returns at a new address, found by its endpoint reference
-    s3 = scan(inv, [
-        ("10.1.0.31", None, verdict(endpoint_reference="URN:UUID:ABCDEF01-0000-1111-2222")),
-        ("10.1.0.11", "44:19:b6:00:00:01", verdict()),
-    ])
+    s3 = scan(
+        inv,
+        [
+            ("10.1.0.31", None, verdict(endpoint_reference="URN:UUID:ABCDEF01-0000-1111-2222")),
+            ("10.1.0.11", "44:19:b6:00:00:01", verdict()),
+        ],
+    )
     devs3 = {d["id"]: d for d in repo.list_devices(inv)}
     assert len(devs3) == 4
     onvif = devs3[ids["10.1.0.30"]]
@@ -110,16 +135,23 @@ def test_conflicting_mac_is_another_device(inv: Inventory) -> None:
 
 
 def test_placeholder_serials_do_not_merge(inv: Inventory) -> None:
-    scan(inv, [("10.1.0.50", None, verdict(serial="0000000000")),
-               ("10.1.0.51", None, verdict(serial="unknown"))])
+    scan(
+        inv,
+        [
+            ("10.1.0.50", None, verdict(serial="0000000000")),
+            ("10.1.0.51", None, verdict(serial="unknown")),
+        ],
+    )
     assert len(repo.list_devices(inv)) == 2
 
 
 def test_services_and_observations_kept(inv: Inventory) -> None:
     big = b"HTTP/1.1 200 OK\r\n\r\n" + b"A" * 70000
     sid = repo.start_scan(inv, "school", SCOPE, {})
-    obs = [Observation.capped("http", "10.1.0.60", big, port=8080, meta={"path": "/"}),
-           Observation(probe="rtsp", ip="10.1.0.60", port=554, error="timeout after 3.0 s")]
+    obs = [
+        Observation.capped("http", "10.1.0.60", big, port=8080, meta={"path": "/"}),
+        Observation(probe="rtsp", ip="10.1.0.60", port=554, error="timeout after 3.0 s"),
+    ]
     dev = repo.record_host(inv, sid, "10.1.0.60", None, obs, verdict())
     detail = repo.device_detail(inv, str(dev))
     o = {x["probe"]: x for x in detail["observations"]}
