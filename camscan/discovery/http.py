@@ -11,6 +11,7 @@ import asyncio
 import base64
 import ssl
 import time
+import warnings
 from typing import Any
 
 import httpx
@@ -38,7 +39,9 @@ def tls_context() -> ssl.SSLContext:
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    ctx.minimum_version = ssl.TLSVersion.TLSv1
+    with warnings.catch_warnings():  # old cameras speak TLS 1.0: reading them is the point
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
     try:
         ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
     except ssl.SSLError:
