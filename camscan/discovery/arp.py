@@ -23,7 +23,7 @@ def _sweep(ips: Sequence[str], interface: str, rate: float, timeout: float) -> d
     from scapy.sendrecv import srp
 
     found: dict[str, str] = {}
-    batch = 256
+    batch = 4096  # one listening window per batch: fewer, larger batches finish sooner
     for i in range(0, len(ips), batch):
         chunk = list(ips[i : i + batch])
         answered, _ = srp(
