@@ -17,6 +17,10 @@ from camscan.fingerprint.verdict import Verdict
 
 SDK_PORTS = (8000, 37777, 34567)
 MAX_VALUE_CHARS = 200  # of a value quoted in the evidence list
+MAX_MATCHES = 500  # per document: a hostile document cannot grow the evidence list unbounded
+# A brand read from free text (a captured name) that no data file knows counts this much less:
+# "icamera8001" in a name scope is not evidence of a brand called that.
+UNKNOWN_BRAND_FACTOR = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,7 @@ class Engine:
             for a in o.aliases:
                 self._alias.setdefault(a, o.brand)
         self._contains.sort(key=lambda t: -len(t[0]))
+        self._known_brands = frozenset(self._alias.values())
 
     # -- names -----------------------------------------------------------------------
     def canonical(self, name: str | None) -> str | None:
@@ -146,6 +151,8 @@ class Engine:
                     if not asserts["brand"]:
                         del asserts["brand"]
                 out.append(Match(rule, obs, caps, asserts))
+                if len(out) >= MAX_MATCHES:
+                    return out
         return out
 
     def identify(self, doc: Any) -> Verdict:
@@ -154,9 +161,12 @@ class Engine:
             return Verdict(errors=[{"field": "document", "error": "not a JSON object"}])
         ex = extract(doc)
         if ex.macs:
-            registrant = oui_registrant(ex.macs[0][0])
+            mac, source = ex.macs[0]
+            registrant = oui_registrant(mac)
             if registrant:
-                ex.observed.append(Observed("mac.registrant", registrant, ex.macs[0][1]))
+                ex.observed.append(Observed("mac.registrant", registrant, source))
+            ex.observed.append(Observed("mac.oui", mac[:8].upper(), source))
+            ex.observed.append(Observed("mac.address", mac.upper(), source))
         matches = self._match(ex.observed)
         models = [m.captures["model"] for m in matches if "model" in m.captures]
         model_obs = [Observed("model", v, "model") for v in dict.fromkeys(models)]
@@ -179,7 +189,11 @@ class Engine:
                 makers[maker].append(s)
             brand = self.canonical(a.get("brand"))
             if brand:
-                brands[brand].append(s)
+                if brand not in self._known_brands:
+                    s_brand = s * UNKNOWN_BRAND_FACTOR
+                    brands[brand].append(s_brand)
+                else:
+                    brands[brand].append(s)
                 implied = self.maker_of_brand(brand)
                 if implied and not maker:
                     makers[implied[0]].append(min(s, implied[1]))
@@ -277,8 +291,15 @@ class Engine:
         if not ranked:
             return None, 0.0
         winner, score, _ = ranked[0]
-        for name, other, _ in ranked[1:]:
-            v.conflicts.append(
-                {"field": what, "chosen": winner, "rejected": name, "score": round(other, 3)}
-            )
+        # Every other candidate is recorded, including those too weak to have decided.
+        for name, strengths in sorted(scores.items()):
+            if name != winner:
+                v.conflicts.append(
+                    {
+                        "field": what,
+                        "chosen": winner,
+                        "rejected": name,
+                        "score": round(_noisy_or(strengths), 3),
+                    }
+                )
         return winner, score

@@ -13,7 +13,7 @@ from typing import Any
 from camscan.protocols import ParseError
 from camscan.protocols._common import b64decode, normalise_mac, to_text
 from camscan.protocols.dhip import parse_dhip
-from camscan.protocols.http import parse_http_response
+from camscan.protocols.http import favicon_of, parse_http_response
 from camscan.protocols.records import parse_mdns, parse_onvif_device_information, parse_snmp
 from camscan.protocols.rtsp import parse_rtsp_response
 from camscan.protocols.sadp import parse_sadp
@@ -99,11 +99,16 @@ def _http(doc: dict[str, Any], ex: Extracted) -> None:
         path = entry.get("path") if isinstance(entry.get("path"), str) else "/"
         src = f"http:{port}{path}"
         try:
-            resp = parse_http_response(_raw(entry, "http"))
+            raw = _raw(entry, "http")
+            resp = parse_http_response(raw)
         except ParseError as err:
             ex.error("http", err, port=port, path=path)
             continue
         ex.add(src, resp.fields(path=str(path)[:200]))
+        if str(path).split("?", 1)[0].endswith("favicon.ico"):
+            digest = favicon_of(raw)
+            if digest is not None:
+                ex.add(src, [("http.favicon_mmh3", str(digest))])
         if entry.get("tls") is True:
             ex.http_tls = True
         else:

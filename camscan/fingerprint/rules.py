@@ -25,7 +25,11 @@ STRENGTHS = {"strong": 0.9, "medium": 0.6, "weak": 0.25}
 # Decisions need one piece of evidence at least this strong: weak signals never decide alone.
 DECIDING = 0.5
 # A MAC OUI names the NIC's registrant, not necessarily the maker (research 13).
-FIELD_CAPS = {"mac.registrant": STRENGTHS["medium"]}
+FIELD_CAPS = {
+    "mac.registrant": STRENGTHS["medium"],
+    "mac.oui": STRENGTHS["medium"],
+    "mac.address": STRENGTHS["medium"],
+}
 RULE_KEYS = frozenset(
     {
         "id",
@@ -43,6 +47,81 @@ RULE_KEYS = frozenset(
     }
 )
 EXAMPLE_KEYS = frozenset({"value", "document", "expect", "source", "note", "__line__"})
+# What a value example may expect: the facts the rule asserts, its captures, or that it does
+# not match at all (``matches: false``, for near misses worth pinning down).
+VALUE_EXPECT_KEYS = ASSERT_KEYS | CAPTURES | {"matches"}
+# What a document example may expect of the verdict.
+DOCUMENT_EXPECT_KEYS = frozenset(
+    {
+        "is_camera",
+        "device_type",
+        "brand",
+        "manufacturer",
+        "white_label",
+        "model",
+        "firmware",
+        "serial",
+        "mac",
+        "min_confidence",
+    }
+)
+# Fields the extractor produces (camscan/fingerprint/extract.py, docs/fingerprints.md).
+FIELDS = frozenset(
+    {
+        "http.status",
+        "http.server",
+        "http.headers",
+        "http.title",
+        "http.body",
+        "http.www_authenticate",
+        "http.realm",
+        "http.cookie",
+        "http.location",
+        "http.favicon_mmh3",
+        "rtsp.status",
+        "rtsp.headers",
+        "rtsp.server",
+        "rtsp.www_authenticate",
+        "rtsp.realm",
+        "rtsp.public",
+        "rtsp.sdp",
+        "rtsp.sdp_session",
+        "wsd.action",
+        "wsd.namespace",
+        "wsd.fault",
+        "wsd.epr",
+        "wsd.types",
+        "wsd.scopes",
+        "wsd.metadata_version",
+        "sadp.kind",
+        "dhip.framed",
+        "dhip.method",
+        "ssdp.server",
+        "ssdp.usn",
+        "ssdp.st",
+        "ssdp.location",
+        "tls.subject",
+        "tls.issuer",
+        "mdns.service",
+        "mdns.name",
+        "mdns.properties",
+        "snmp.sysDescr",
+        "snmp.sysObjectID",
+        "snmp.sysName",
+        "onvif.Manufacturer",
+        "onvif.Model",
+        "onvif.FirmwareVersion",
+        "onvif.SerialNumber",
+        "onvif.HardwareId",
+        "ports.open",
+        "mac.registrant",
+        "mac.oui",
+        "mac.address",
+        "model",
+    }
+)
+# Families of fields named after what the device sent (XML elements, JSON keys, CGI keys).
+FIELD_PREFIXES = ("isapi.", "http.kv.", "sadp.", "dhip.", "upnp.", "wsd.scope.")
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -188,9 +267,13 @@ def _examples(path: Path, line: int, raw: Any, rule_id: str) -> tuple[Example, .
             raise _fail(path, ln, "example value must be text")
         if document is not None and not isinstance(document, dict):
             raise _fail(path, ln, "example document must be a mapping")
-        expect = ex.get("expect", {})
-        if not isinstance(expect, dict):
-            raise _fail(path, ln, "example expect must be a mapping")
+        expect = ex.get("expect")
+        if not isinstance(expect, dict) or not strip_lines(expect):
+            raise _fail(path, ln, f"rule {rule_id!r}: example needs an expect: mapping")
+        allowed = VALUE_EXPECT_KEYS if value is not None else DOCUMENT_EXPECT_KEYS
+        bad = set(strip_lines(expect)) - allowed
+        if bad:
+            raise _fail(path, ln, f"example expect: unknown keys {sorted(bad)}")
         source = _text(path, ln, ex.get("source"), "example source (a citation)")
         out.append(Example(value, strip_lines(document), strip_lines(expect), source, int(ln)))
     return tuple(out)
@@ -207,6 +290,8 @@ def build_rule(path: Path, raw: Any, known: RuleSet, default_field: str | None =
     rule_id = _text(path, line, raw.get("id"), "id")
     fld = raw.get("field", default_field)
     fld = _text(path, line, fld, "field")
+    if fld not in FIELDS and not fld.startswith(FIELD_PREFIXES):
+        raise _fail(path, line, f"rule {rule_id!r}: unknown field {fld!r} (docs/fingerprints.md)")
     kinds = [k for k in ("regex", "literal", "contains") if k in raw]
     if len(kinds) != 1:
         raise _fail(path, line, f"rule {rule_id!r} needs exactly one of regex/literal/contains")

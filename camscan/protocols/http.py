@@ -3,11 +3,21 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from camscan.protocols._common import ParseError, child_texts, local, namespace, parse_xml
+import mmh3
+
+from camscan.protocols._common import (
+    ParseError,
+    child_texts,
+    local,
+    namespace,
+    parse_xml,
+    to_bytes,
+)
 from camscan.protocols._message import Message, auth_challenges, parse_message
 
 # Regexes run over at most this much of a body: titles and tokens sit near the top.
@@ -91,11 +101,50 @@ def _kv(message: Message) -> dict[str, str]:
     return out
 
 
+def favicon_hash(data: bytes) -> int:
+    """Shodan-compatible favicon hash: mmh3 of the base64 text with line breaks."""
+    return int(mmh3.hash(base64.encodebytes(data)))
+
+
+def dechunk(body: bytes) -> bytes:
+    """The payload of a ``Transfer-Encoding: chunked`` body; a broken tail is kept as is."""
+    out = bytearray()
+    pos = 0
+    while pos < len(body):
+        eol = body.find(b"\r\n", pos)
+        if eol < 0:
+            break
+        size_text = body[pos:eol].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return bytes(out) + body[pos:] if out else body
+        if size == 0:
+            return bytes(out)
+        out += body[eol + 2 : eol + 2 + size]
+        pos = eol + 2 + size + 2
+    return bytes(out) if out else body
+
+
+def favicon_of(raw: bytes | str) -> int | None:
+    """The favicon hash of a full ``200`` HTTP reply to ``/favicon.ico``, else None."""
+    data = to_bytes(raw, what="favicon reply")
+    head, sep, body = data.partition(b"\r\n\r\n")
+    if not sep or not body or not re.match(rb"HTTP/\d(?:\.\d)? 200\b", head):
+        return None
+    if re.search(rb"(?im)^transfer-encoding:\s*chunked", head):
+        body = dechunk(body)
+    return favicon_hash(body)
+
+
 def parse_http_response(raw: bytes | str) -> HttpResponse:
     """Parse a full HTTP response (status line, headers, body)."""
     message = parse_message(raw, expect=("HTTP",), what="HTTP reply")
     if message.status is None:
         raise ParseError("HTTP reply: a request, not a response")
+    if "chunked" in (message.get("Transfer-Encoding") or "").lower():
+        decoded = dechunk(message.body.encode("utf-8", "replace"))
+        message = replace(message, body=decoded.decode("utf-8", "replace"))
     body = message.body
     title = None
     t = _TITLE.search(body[:BODY_SCAN_CHARS])
