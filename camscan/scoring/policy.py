@@ -1,0 +1,176 @@
+"""The replacement-priority policy: which factors count and how much (TOML).
+
+The default ships as ``default_policy.toml`` next to this module.  A user's file (``--policy``
+or ``$CAMSCAN_POLICY``) is laid over it key by key, so it needs only what it changes; a
+factor is turned off with ``weight = 0``.  Every value is checked on load and a broken file
+is one PolicyError naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from camscan.errors import PolicyError
+
+BANDS = ("P1", "P2", "P3", "P4")
+BAND_MEANING = {
+    "P1": "replace now",
+    "P2": "replace this year",
+    "P3": "plan the replacement",
+    "P4": "keep and monitor",
+}
+FACTORS = (
+    "prc_intelligence_law",
+    "us_covered_list",
+    "known_exploited",
+    "critical_cve",
+    "end_of_life",
+    "firmware_age",
+    "exposure",
+    "role",
+    "criticality",
+)
+EXPOSURE_SIGNALS = (
+    "telnet",
+    "sdk_port",
+    "http_plain_only",
+    "upnp",
+    "rtsp_no_auth",
+    "onvif_no_auth",
+    "not_activated",
+)
+ROLES = ("camera", "nvr", "dvr", "encoder")
+CRITICALITY = ("high", "medium", "low", "untagged")
+ENV = "CAMSCAN_POLICY"
+# The keys each factor takes besides ``weight``.
+SETTINGS: dict[str, tuple[str, ...]] = {
+    "prc_intelligence_law": ("manufacturers", "label"),
+    "us_covered_list": ("manufacturers", "label"),
+    "known_exploited": ("possible_fraction",),
+    "critical_cve": ("min_cvss", "possible_fraction"),
+    "end_of_life": (),
+    "firmware_age": ("start_years", "full_years", "unknown_points"),
+    "exposure": EXPOSURE_SIGNALS,
+    "role": ROLES,
+    "criticality": CRITICALITY,
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy: ``factors[name]`` holds that factor's settings."""
+
+    name: str
+    version: str
+    source: str  # "default" or the file laid over it
+    bands: dict[str, float]
+    factors: dict[str, dict[str, Any]]
+
+    def weight(self, factor: str) -> float:
+        return float(self.factors[factor]["weight"])
+
+    def band(self, score: float) -> str:
+        for band in BANDS[:-1]:
+            if score >= self.bands[band]:
+                return band
+        return "P4"
+
+    def describe(self) -> str:
+        where = "" if self.source == "default" else f" ({self.source})"
+        return f"{self.name} {self.version}{where}"
+
+
+def default_text() -> str:
+    return resources.files("camscan.scoring").joinpath("default_policy.toml").read_text("utf-8")
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """The default policy, with ``path`` (or ``$CAMSCAN_POLICY``) laid over it."""
+    data = tomllib.loads(default_text())
+    source = "default"
+    chosen = path if path is not None else os.environ.get(ENV) or None
+    if chosen is not None:
+        p = Path(chosen).expanduser()
+        try:
+            over = tomllib.loads(p.read_text(encoding="utf-8"))
+        except OSError as err:
+            raise PolicyError(f"cannot read the policy file {p}: {err.strerror or err}") from err
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise PolicyError(f"the policy file {p} is not valid TOML: {err}") from err
+        data = _merge(data, over)
+        source = str(p)
+    return _validate(data, source)
+
+
+def _number(where: str, value: Any, *, low: float = 0.0, high: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PolicyError(f"{where} must be a number, not {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"{low:g}..{high:g}" if high is not None else f">= {low:g}"
+        raise PolicyError(f"{where} must be {bound}, not {value!r}")
+    return float(value)
+
+
+def _validate(data: dict[str, Any], source: str) -> Policy:
+    where = "the default policy" if source == "default" else f"policy {source}"
+    unknown = set(data) - {"name", "version", "bands", "factors"}
+    if unknown:
+        raise PolicyError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    bands_in = data.get("bands", {})
+    if set(bands_in) - set(BANDS[:-1]):
+        raise PolicyError(f"{where}: [bands] takes P1, P2 and P3 (the lowest score of each)")
+    bands = {b: _number(f"{where}: bands.{b}", bands_in.get(b), high=100) for b in BANDS[:-1]}
+    if not bands["P1"] >= bands["P2"] >= bands["P3"]:
+        raise PolicyError(f"{where}: bands must satisfy P1 >= P2 >= P3, got {bands}")
+    factors_in = data.get("factors", {})
+    unknown = set(factors_in) - set(FACTORS)
+    if unknown:
+        raise PolicyError(
+            f"{where}: unknown factor(s) {', '.join(sorted(unknown))}; known: {', '.join(FACTORS)}"
+        )
+    factors: dict[str, dict[str, Any]] = {}
+    for name in FACTORS:
+        f = dict(factors_in.get(name, {}))
+        key = f"{where}: factors.{name}"
+        f["weight"] = _number(f"{key}.weight", f.get("weight", 0), high=100)
+        for k, v in f.items():
+            if k == "weight":
+                continue
+            if k not in SETTINGS[name]:
+                raise PolicyError(
+                    f"{key}: unknown key {k!r}; it takes weight, {', '.join(SETTINGS[name])}"
+                )
+            if k == "manufacturers":
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    raise PolicyError(f"{key}.{k} must be a list of names")
+            elif k == "label":
+                if not isinstance(v, str):
+                    raise PolicyError(f"{key}.{k} must be text")
+            else:
+                f[k] = _number(f"{key}.{k}", v, high=1 if k.endswith("_fraction") else 100)
+        factors[name] = f
+    age = factors["firmware_age"]
+    if age.get("full_years", 1) <= age.get("start_years", 0):
+        raise PolicyError(f"{where}: factors.firmware_age.full_years must exceed start_years")
+    return Policy(
+        name=str(data.get("name", "custom")),
+        version=str(data.get("version", "")),
+        source=source,
+        bands=bands,
+        factors=factors,
+    )
