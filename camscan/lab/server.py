@@ -199,10 +199,10 @@ class _Quiet:
         self.budget = budget
 
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if self.budget <= 0:
-            return
-        self.budget -= 1
         exc = context.get("exception")
+        if self.budget <= 0 or isinstance(exc, asyncio.CancelledError):
+            return  # tasks cancelled at shutdown are not problems
+        self.budget -= 1
         detail = f"{type(exc).__name__}: {exc}" if exc else ""
         print(f"loop: {context.get('message', '')} {detail}"[:240], file=sys.stderr, flush=True)
 
