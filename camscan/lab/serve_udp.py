@@ -18,7 +18,10 @@ import struct
 import time
 from collections.abc import Callable
 from typing import cast
+from xml.etree.ElementTree import Element
 
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 from zeroconf import (  # type: ignore[attr-defined]  # re-exported at runtime
     DNSAddress,
     DNSIncoming,
@@ -68,16 +71,29 @@ def wsdiscovery(host: Host, data: bytes, addr: Addr) -> list[Reply]:
     return [(reply, addr, random.uniform(0, JITTER))] if reply else []
 
 
+def _xml_root(data: bytes) -> Element | None:
+    try:
+        root: Element = ElementTree.fromstring(data, forbid_dtd=True)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError, UnicodeError):
+        return None
+    return root
+
+
 def sadp(host: Host, data: bytes, addr: Addr) -> list[Reply]:
-    """Inquiry -> ProbeMatch to the sender and, inside a lab namespace, to the group."""
+    """Inquiry -> ProbeMatch to the sender and, inside a lab namespace, to the group.
+
+    Only a ``<Probe>`` document is an inquiry: the ProbeMatch copies other devices send to
+    the group (and our own, looped back) carry ``<Types>inquiry</Types>`` too, and answering
+    them would start a reply storm between the simulated hosts.
+    """
     template = host.personality.sadp
-    text = data.decode("utf-8", "replace")
-    if template is None or "<Probe" not in text:
+    root = _xml_root(data) if template is not None and addr[0] != host.ip else None
+    if template is None or root is None or root.tag != "Probe":
         return []
-    types = _between(text, "<Types>", "</Types>").strip().lower()
+    types = (root.findtext("Types") or "").strip().lower()
     if types not in ("inquiry", "inquiry_v32"):
         return []  # every other Types value is a write operation: never act on it
-    uuid_req = _between(text, "<Uuid>", "</Uuid>").strip()[:64]
+    uuid_req = (root.findtext("Uuid") or "").strip()[:64]
     payload = to_bytes(host.xml(template, uuid_req=uuid_req))
     out: list[Reply] = [(payload, addr, 0.0)]
     if host.netns:
@@ -85,12 +101,6 @@ def sadp(host: Host, data: bytes, addr: Addr) -> list[Reply]:
     if "malformed-udp" in host.hostile:
         out.append((_garbage(host), addr, 0.0))
     return out
-
-
-def _between(text: str, start: str, end: str) -> str:
-    i = text.find(start)
-    j = text.find(end, i + len(start)) if i >= 0 else -1
-    return text[i + len(start) : j] if j >= 0 else ""
 
 
 def dhip_header(body_len: int, declared: int | None = None) -> bytes:

@@ -295,6 +295,13 @@ def test_sadp_inquiry(server: Server) -> None:
     assert text_of(root, "MAC") == "44-19-b6-12-34-56"
 
 
+def test_sadp_probe_match_is_not_an_inquiry(server: Server) -> None:
+    # Devices copy their ProbeMatch to the group, where every other device hears it; it
+    # carries <Types>inquiry</Types> too, and answering it would start a reply storm.
+    match = udp_ask(HIK, 37020, messages.sadp_inquiry())[0][0]
+    assert udp_ask(HIK, 37020, match, wait=1.0) == []
+
+
 def test_sadp_write_commands_are_ignored(server: Server) -> None:
     reset = b"<?xml version='1.0'?><Probe><Uuid>X</Uuid><Types>reset</Types></Probe>"
     assert udp_ask(HIK, 37020, reset, wait=1.0) == []
