@@ -427,7 +427,10 @@ def test_slow_host_drips_one_byte_at_a_time(server: Server) -> None:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         first = sock.recv(100)
         second = sock.recv(100)
-    assert (first, second) == (b"H", b"T")
+    # a byte a second: each read gets a byte or two (a busy machine may bunch them), never
+    # the whole reply
+    assert 1 <= len(first) <= 2 and 1 <= len(second) <= 2
+    assert b"HTTP/1.1 200".startswith(first + second)
 
 
 def test_all_ports_host_accepts_everywhere(server: Server) -> None:
