@@ -217,6 +217,10 @@ def _command_text(pid: int) -> str:
     return _cmdline(pid).replace(b"\0", b" ").decode(errors="replace").strip()[:80]
 
 
+def _is_lab_server(pid: int) -> bool:
+    return b"camscan.lab.server" in _cmdline(pid) and _alive(pid)
+
+
 def _alive(pid: int) -> bool:
     """True while ``pid`` runs (a zombie child is reaped and counts as gone)."""
     with contextlib.suppress(ChildProcessError, OSError):
@@ -269,10 +273,29 @@ def _ancestry() -> set[int]:
     return pids
 
 
+def _holds_lock_file(pid: int) -> bool:
+    """True when ``pid`` has the lock file open (a lab server keeping the lab's lock)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(LOCK_PATH):
+                return True
+    return False
+
+
 @contextlib.contextmanager
-def lab_lock(wait: float = 10.0) -> Iterator[None]:
-    """Hold the machine's lab lock for the block.  If this process or one of its parents
-    already holds it (the test fixture, the benchmark), that holder speaks for us."""
+def lab_lock(wait: float = 10.0, *, stop_lab_server: bool = False) -> Iterator[int | None]:
+    """Hold the machine's lab lock for the block; yields the locked fd, or None when this
+    process or one of its parents already holds it (the test fixture, the benchmark), as
+    that holder speaks for us.
+
+    A lab started by `camscan lab up` keeps the lock for its whole life through its server,
+    which inherits the locked fd; ``stop_lab_server`` (for `down`) stops that server, which
+    releases the lock, instead of waiting for it.
+    """
     fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         deadline = time.monotonic() + wait
@@ -283,7 +306,19 @@ def lab_lock(wait: float = 10.0) -> Iterator[None]:
             except BlockingIOError:
                 holders = _lock_holders()
                 if holders & _ancestry():
+                    os.close(fd)
+                    fd = -1
                     break
+                server = (_read_state() or {}).get("server_pid")
+                if isinstance(server, int) and _is_lab_server(server):
+                    if stop_lab_server and _holds_lock_file(server):
+                        _stop({server})
+                        continue
+                    if not stop_lab_server:
+                        raise LabError(
+                            "a lab is already up (its server holds the lab lock); "
+                            "run `camscan lab down` first"
+                        ) from None
                 if time.monotonic() >= deadline:
                     who = ", ".join(f"pid {p} ({_command_text(p)})" for p in sorted(holders))
                     raise LabError(
@@ -291,9 +326,10 @@ def lab_lock(wait: float = 10.0) -> Iterator[None]:
                         "wait for it to finish and try again"
                     ) from None
                 time.sleep(0.2)
-        yield
+        yield fd if fd >= 0 else None
     finally:
-        os.close(fd)
+        if fd >= 0:
+            os.close(fd)
 
 
 # --------------------------------------------------------------------------- checks
@@ -447,8 +483,9 @@ def _build(hosts: list[dict[str, Any]]) -> None:
             raise LabError(f"configuring {host['netns']} failed: {err}") from None
 
 
-def _start_server(timeout: float) -> int:
-    """Start the lab server detached and wait for its READY line; its pid."""
+def _start_server(timeout: float, lock_fd: int | None) -> int:
+    """Start the lab server detached and wait for its READY line; its pid.  The server
+    inherits ``lock_fd`` (the locked lab lock) and so holds the lock while the lab lives."""
     with SERVER_OUT.open("wb") as out, SERVER_LOG.open("wb") as log:
         # stdout goes to a file, not a pipe: `lab up` exits after READY, and a later write
         # into a pipe nobody reads would kill the server with SIGPIPE.
@@ -459,6 +496,7 @@ def _start_server(timeout: float) -> int:
             stderr=log,
             cwd="/",
             start_new_session=True,
+            pass_fds=() if lock_fd is None else (lock_fd,),
         )
     state = _read_state() or {}
     state["server_pid"] = proc.pid
@@ -500,7 +538,7 @@ def up(
     """
     check_prerequisites()
     hosts = population.draw(devices, seed, mix)
-    with lab_lock():
+    with lab_lock() as lock_fd:
         existing = _lab_namespaces()
         if existing or STATE_FILE.exists():
             raise LabError(
@@ -536,7 +574,7 @@ def up(
             _write_json(STATE_FILE, state)
             _build(hosts)
             if serve:
-                state["server_pid"] = _start_server(ready_timeout)
+                state["server_pid"] = _start_server(ready_timeout, lock_fd)
         except BaseException:
             _down_locked()
             raise
@@ -572,7 +610,7 @@ def _lab_processes(names: list[str], state: dict[str, Any] | None) -> set[int]:
     me = os.getpid()
     pids: set[int] = set()
     server = (state or {}).get("server_pid")
-    if isinstance(server, int) and b"camscan.lab.server" in _cmdline(server):
+    if isinstance(server, int) and _is_lab_server(server):
         pids.add(server)
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == me:
@@ -632,8 +670,13 @@ def down() -> dict[str, int]:
     """Remove every ``cslab-*`` namespace, the lab's processes and its state; idempotent,
     also after a crash with no state file.  Counts of what was removed."""
     check_prerequisites()
-    with lab_lock():
-        return _down_locked()
+    server = (_read_state() or {}).get("server_pid")
+    running = isinstance(server, int) and _is_lab_server(server)
+    with lab_lock(stop_lab_server=True):
+        removed = _down_locked()
+    if running and not removed["processes"]:
+        removed["processes"] = 1  # the server, stopped to free the lab lock
+    return removed
 
 
 # --------------------------------------------------------------------------- using
