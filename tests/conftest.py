@@ -32,6 +32,7 @@ class Lab:
     state: dict[str, Any]
     truth: list[dict[str, Any]]
     truth_path: Path
+    devices: int
 
     @property
     def onvif_user(self) -> str:
@@ -50,6 +51,14 @@ class Lab:
     ) -> subprocess.CompletedProcess[str]:
         """``cmd`` in the scanner's namespace, output captured as text."""
         return site.run(cmd, capture=True, timeout=timeout, env=env)
+
+    def restart(self) -> None:
+        """Bring the same lab up again (after a test took it down); state updated in place."""
+        site.down()
+        state = site.up(devices=self.devices, seed=7, mix="default", truth=self.truth_path)
+        self.state.clear()
+        self.state.update(state)
+        self.truth[:] = json.loads(self.truth_path.read_text())
 
 
 def lab_unavailable() -> str | None:
@@ -88,7 +97,8 @@ def lab(lab_lock: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[La
     site.down()  # a lab left behind by a crashed run
     try:
         state = site.up(devices=devices, seed=7, mix="default", truth=truth_path)
-        yield Lab(state=state, truth=json.loads(truth_path.read_text()), truth_path=truth_path)
+        truth = json.loads(truth_path.read_text())
+        yield Lab(state=state, truth=truth, truth_path=truth_path, devices=devices)
     finally:
         site.down()
 
