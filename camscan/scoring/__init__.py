@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
@@ -19,7 +20,7 @@ __all__ = ["Policy", "Score", "load_policy", "rescore", "score_device", "score_d
 
 
 def score_devices(
-    devices: list[dict[str, object]],
+    devices: list[dict[str, Any]],
     policy: Policy | None = None,
     vulns: VulnData | None = None,
     today: date | None = None,
@@ -27,7 +28,7 @@ def score_devices(
     """Scores of device records by id, without touching the inventory."""
     pol = policy or load_policy()
     data = vulns or load_vulns()
-    return {int(str(d["id"])): score_device(d, pol, data, today) for d in devices}
+    return {int(d["id"]): score_device(d, pol, data, today) for d in devices}
 
 
 def rescore(

@@ -12,13 +12,13 @@ figures derived in oem-policy-vulns.md section 4.3 and are overridden by a TOML 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from camscan.errors import PolicyError
+from camscan.scoring.policy import read_toml
 
 CLASSES = ("camera", "ptz", "nvr", "dvr", "encoder")
 # Research 4.3: fixed camera 800-1,500 installed (1,000 point estimate); PTZ about 3.5x a
@@ -58,12 +58,7 @@ def load_costs(path: str | Path | None = None) -> Costs:
     if path is None:
         return Costs(dict(DEFAULT_COSTS), {})
     p = Path(path).expanduser()
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise PolicyError(f"cannot read the costs file {p}: {err.strerror or err}") from err
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise PolicyError(f"the costs file {p} is not valid TOML: {err}") from err
+    data = read_toml(p, "costs")
     unknown = set(data) - {"currency", "classes", "models"}
     if unknown:
         raise PolicyError(

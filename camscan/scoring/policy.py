@@ -106,15 +106,19 @@ def load_policy(path: str | Path | None = None) -> Policy:
     chosen = path if path is not None else os.environ.get(ENV) or None
     if chosen is not None:
         p = Path(chosen).expanduser()
-        try:
-            over = tomllib.loads(p.read_text(encoding="utf-8"))
-        except OSError as err:
-            raise PolicyError(f"cannot read the policy file {p}: {err.strerror or err}") from err
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise PolicyError(f"the policy file {p} is not valid TOML: {err}") from err
-        data = _merge(data, over)
+        data = _merge(data, read_toml(p, "policy"))
         source = str(p)
     return _validate(data, source)
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file as a dict; a PolicyError naming the ``what`` file when it cannot be."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise PolicyError(f"cannot read the {what} file {path}: {err.strerror or err}") from err
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise PolicyError(f"the {what} file {path} is not valid TOML: {err}") from err
 
 
 def _number(where: str, value: Any, *, low: float = 0.0, high: float | None = None) -> float:

@@ -49,7 +49,7 @@ class Firmware:
 
     def describe(self) -> str:
         """The string as the device gave it, with the build date read from it."""
-        text = self.raw if len(self.raw) <= 60 else self.raw[:57] + "..."
+        text = (self.raw if len(self.raw) <= 60 else self.raw[:57] + "...") or "(version unknown)"
         return f"{text} (built {self.build.isoformat()})" if self.build else text
 
 
@@ -71,12 +71,13 @@ def _tokens(text: str) -> tuple[Token, ...]:
 def parse_firmware(text: str | None, build_date: str | date | None = None) -> Firmware | None:
     """Parse a firmware string; ``build_date`` (ISO) fills in a build the string lacks.
 
-    Returns None for an empty string or one without a single digit.
+    Returns None for a string without a single digit, unless ``build_date`` is known: then
+    the firmware is that build of an unknown version (build-date cut-offs still apply).
     """
-    if not text or not any(c.isdigit() for c in text[:MAX_CHARS]):
-        return None
-    raw = " ".join(text[:MAX_CHARS].split())
     extra = build_date if isinstance(build_date, date) else _iso(build_date)
+    if not text or not any(c.isdigit() for c in text[:MAX_CHARS]):
+        return Firmware("", (), extra) if extra else None
+    raw = " ".join(text[:MAX_CHARS].split())
     build: date | None = None
     m = _DAHUA.match(raw)
     if m:
@@ -112,7 +113,7 @@ def parse_firmware(text: str | None, build_date: str | date | None = None) -> Fi
         head = head[1:]
     release = _tokens(head)
     if not release:
-        return None
+        return Firmware(raw, (), extra) if extra else None
     return Firmware(raw, release, build or extra, family)
 
 
@@ -128,7 +129,9 @@ def _iso(text: str | None) -> date | None:
 
 
 def compare_release(a: tuple[Token, ...], b: tuple[Token, ...]) -> int | None:
-    """-1, 0 or 1 comparing token tuples; None when a number meets a word."""
+    """-1, 0 or 1 comparing token tuples; None when a number meets a word or one is empty."""
+    if not a or not b:
+        return None
     n = max(len(a), len(b))
     for i in range(n):
         x: Token = a[i] if i < len(a) else 0

@@ -121,3 +121,10 @@ def test_in_range_bounds() -> None:
     assert in_range(parse_firmware("V5.5.0"), built_before="2021-06-28") is None
     # one bound says no: no, even when another cannot be decided
     assert in_range(parse_firmware("V5.5.0"), fixed="V5.4.0", built_before="2021-06-28") is False
+
+
+def test_build_date_alone_still_decides_build_cutoffs() -> None:
+    fw = parse_firmware(None, "2020-01-01")
+    assert fw is not None and fw.release == () and fw.build == date(2020, 1, 1)
+    assert in_range(fw, built_before="2021-06-28") is True
+    assert in_range(fw, fixed="6.3.40") is None  # no version to compare

@@ -1,0 +1,58 @@
+"""The HTML report printed to PDF by headless Chromium (Debian's chromium package).
+
+Chromium reads the local file only: the page's Content-Security-Policy forbids any fetch,
+and a throw-away profile directory keeps the user's browser profile out of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from camscan.errors import CamscanError
+
+TIMEOUT = 120.0
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+class PdfError(CamscanError):
+    """Chromium is missing or could not print the report."""
+
+
+def browser() -> str:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise PdfError("chromium is not installed: run `make deps` (or apt-get install chromium)")
+
+
+def html_to_pdf(html: Path, pdf: Path, *, timeout: float = TIMEOUT) -> Path:
+    """Print ``html`` to ``pdf`` (A4, the report's print styles); returns ``pdf``."""
+    exe = browser()
+    pdf = pdf.resolve()
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="camscan-chromium-") as profile:
+        args = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-extensions",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            html.resolve().as_uri(),
+        ]
+        try:
+            proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as err:
+            raise PdfError(f"chromium did not finish printing {html} in {timeout:.0f} s") from err
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        tail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        raise PdfError(f"chromium could not print {html} to PDF ({tail[0][:200]})")
+    return pdf

@@ -1,0 +1,284 @@
+"""What a site report shows, gathered from the inventory as plain data.
+
+The HTML template and the exports read only this view; nothing here formats HTML, so every
+device-supplied string reaches the template as data and is escaped there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from camscan import __version__
+from camscan.inventory import repository as repo
+from camscan.inventory.db import Inventory
+from camscan.scoring import score_devices
+from camscan.scoring.plan import Costs, Plan, build_plan, load_costs, priority_key, top_reasons
+from camscan.scoring.policy import BAND_MEANING, BANDS, Policy, load_policy
+from camscan.scoring.score import UNRANKED_BAND
+from camscan.scoring.vulns import VulnData, load_vulns
+
+EVIDENCE_VALUE_CHARS = 160
+
+
+CHART_WIDTH = 430
+CHART_LABEL = 170  # width of the label column
+CHART_ROW = 22
+LABEL_CHARS = 27
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    colour: str = "#3b6ea5"
+    y: float = 0.0  # laid out by Chart
+    width: float = 0.0
+
+    @property
+    def short_label(self) -> str:
+        t = self.label
+        return t if len(t) <= LABEL_CHARS else t[: LABEL_CHARS - 1] + "\u2026"
+
+
+@dataclass
+class Chart:
+    """A horizontal bar chart, laid out here and drawn as inline SVG by the template."""
+
+    key: str
+    title: str
+    bars: list[Bar]
+    note: str = ""
+    width: int = CHART_WIDTH
+    label_width: int = CHART_LABEL
+
+    def __post_init__(self) -> None:
+        top = max((b.value for b in self.bars), default=0) or 1
+        room = self.width - self.label_width - 40
+        for i, b in enumerate(self.bars):
+            b.y = 4 + i * CHART_ROW
+            b.width = round(room * b.value / top, 1)
+
+    @property
+    def height(self) -> int:
+        return 8 + CHART_ROW * len(self.bars)
+
+
+@dataclass
+class ReportView:
+    title: str
+    generated_at: str
+    camscan_version: str
+    sites: list[str]
+    scans: list[dict[str, Any]]
+    policy: Policy
+    policy_stored: bool
+    vulns: VulnData
+    devices: list[dict[str, Any]]  # every device, scored
+    ranked: list[dict[str, Any]]  # cameras/NVRs/DVRs/encoders in priority order
+    others: list[dict[str, Any]]  # hosts that are not cameras
+    summary: dict[str, Any]
+    charts: list[Chart]
+    plan: Plan
+    budget_given: bool
+    changes: list[dict[str, Any]]  # per site: previous/latest scan and the changes
+    details: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def by_id(self) -> dict[int, dict[str, Any]]:
+        return {int(d["id"]): d for d in self.devices}
+
+
+BAND_COLOURS = {"P1": "#b3261e", "P2": "#d9770b", "P3": "#c9a100", "P4": "#2e7d32"}
+
+
+def _counter_chart(key: str, title: str, values: list[str], note: str = "") -> Chart:
+    counts = Counter(values)
+    bars = [Bar(label, n) for label, n in sorted(counts.items(), key=lambda t: (-t[1], t[0]))]
+    return Chart(key, title, bars[:15], note if len(bars) <= 15 else f"{note} (top 15)".strip())
+
+
+def _charts(ranked: list[dict[str, Any]]) -> list[Chart]:
+    makers = [d.get("manufacturer") or "unknown" for d in ranked]
+    brands = [d.get("brand") or "unknown" for d in ranked]
+    white = [
+        f"{d.get('brand')} \u2192 {d.get('manufacturer')}" for d in ranked if d.get("white_label")
+    ]
+    band_counts = Counter(d.get("band") for d in ranked)
+    bands = Chart(
+        "bands",
+        "Devices by priority band",
+        [Bar(f"{b} {BAND_MEANING[b]}", band_counts.get(b, 0), BAND_COLOURS[b]) for b in BANDS],
+    )
+    return [
+        _counter_chart("manufacturers", "Devices by manufacturer (who made them)", makers),
+        _counter_chart("brands", "Devices by brand (the label shown)", brands),
+        _counter_chart(
+            "white_label",
+            "White-label units revealed (brand \u2192 maker)",
+            white,
+            "" if white else "no white-label units found",
+        ),
+        bands,
+    ]
+
+
+def _scored(
+    devices: list[dict[str, Any]],
+    policy: Policy | None,
+    vulns: VulnData,
+    today: date | None,
+) -> tuple[list[dict[str, Any]], Policy, bool]:
+    """Devices with scores: stored ones, or computed now with ``policy`` (nothing stored)."""
+    stored = policy is None and all(d.get("band") for d in devices)
+    pol = policy or load_policy()
+    if stored:
+        return devices, pol, True
+    scores = score_devices(devices, pol, vulns, today)
+    out = []
+    for d in devices:
+        s = scores[int(d["id"])]
+        out.append({**d, "score": s.value, "band": s.band, "score_factors": s.factors})
+    return out, pol, False
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= EVIDENCE_VALUE_CHARS else text[: EVIDENCE_VALUE_CHARS - 1] + "…"
+
+
+def _detail(inv: Inventory, dev: dict[str, Any]) -> dict[str, Any]:
+    d = repo.device_detail(inv, str(dev["id"]))
+    evidence = [
+        {
+            "source": e.get("source"),
+            "field": e.get("field"),
+            "value": _short(e.get("value")),
+            "strength": e.get("strength"),
+            "asserts": ", ".join(f"{k}={v}" for k, v in (e.get("asserts") or {}).items()),
+        }
+        for e in (dev.get("evidence") or [])[:40]
+    ]
+    ex = dev.get("exposure") or {}
+    signals = [
+        label
+        for key, label in (
+            ("telnet", "telnet open"),
+            ("sdk_ports", "vendor SDK port open"),
+            ("http_plain_only", "web UI only over plain HTTP"),
+            ("upnp", "answers UPnP"),
+            ("rtsp_no_auth", "RTSP without authentication"),
+            ("onvif_no_auth", "ONVIF without authentication"),
+        )
+        if ex.get(key)
+    ]
+    if ex.get("activated") is False:
+        signals.append("not activated")
+    return {
+        "evidence": evidence,
+        "services": [{**s, "banner": _short(s.get("banner"))} for s in d.get("services", [])[:40]],
+        "open_ports": ", ".join(str(p) for p in (ex.get("open_ports") or [])[:60]),
+        "signals": signals,
+        "errors": [_short(e) for e in (dev.get("errors") or [])[:10]],
+        "history": d.get("history", [])[-20:],
+        "scans": d.get("scans", []),
+    }
+
+
+def _changes(inv: Inventory, scans: list[dict[str, Any]], sites: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for site in sites:
+        done = [s for s in scans if s["site"] == site and s["status"] in ("complete", "incomplete")]
+        if len(done) < 2:
+            out.append(
+                {
+                    "site": site,
+                    "previous": None,
+                    "latest": done[-1] if done else None,
+                    "changes": None,
+                }
+            )
+            continue
+        prev, latest = done[-2], done[-1]
+        out.append(
+            {
+                "site": site,
+                "previous": prev,
+                "latest": latest,
+                "changes": repo.scan_changes(inv, prev["id"], latest["id"]),
+            }
+        )
+    return out
+
+
+def collect(
+    inv: Inventory,
+    *,
+    site: str | None = None,
+    policy: Policy | None = None,
+    budget: float | None = None,
+    costs: Costs | None = None,
+    vulns: VulnData | None = None,
+    today: date | None = None,
+) -> ReportView:
+    """Everything the report shows for one site (or all), from the inventory."""
+    vulns = vulns or load_vulns()
+    devices, pol, stored = _scored(repo.list_devices(inv, site=site), policy, vulns, today)
+    scans = [s for s in repo.list_scans(inv) if site is None or s["site"] == site]
+    sites = sorted({s["site"] for s in scans} | {str(d["site"]) for d in devices})
+    ranked = sorted((d for d in devices if d["band"] != UNRANKED_BAND), key=priority_key)
+    for d in ranked:
+        d["reasons"] = top_reasons(d.get("score_factors") or [])
+    others = [d for d in devices if d["band"] == UNRANKED_BAND]
+    costs = costs or load_costs()
+    budget_given = budget is not None
+    if budget is None:
+        planned = [d for d in ranked if d["band"] in ("P1", "P2", "P3")]
+        budget = max(sum(costs.of(d)[1] for d in planned), 1.0)
+    plan = build_plan(ranked, budget, costs)
+    bands = Counter(d["band"] for d in ranked)
+    kev = sum(
+        1
+        for d in ranked
+        if any(f["factor"] == "known_exploited" and f["points"] > 0 for f in d["score_factors"])
+    )
+    listed = {m.lower() for m in pol.factors["us_covered_list"].get("manufacturers", [])}
+    listed |= {m.lower() for m in pol.factors["prc_intelligence_law"].get("manufacturers", [])}
+    summary = {
+        "devices": len(devices),
+        "ranked": len(ranked),
+        "cameras": sum(1 for d in ranked if d.get("device_type") == "camera"),
+        "recorders": sum(1 for d in ranked if d.get("device_type") in ("nvr", "dvr")),
+        "encoders": sum(1 for d in ranked if d.get("device_type") == "encoder"),
+        "others": len(others),
+        "white_label": sum(1 for d in ranked if d.get("white_label")),
+        "policy_listed": sum(1 for d in ranked if (d.get("manufacturer") or "").lower() in listed),
+        "kev": kev,
+        "bands": {b: bands.get(b, 0) for b in BANDS},
+        "plan_total": plan.total,
+        "plan_phases": len(plan.phases),
+        "unfunded": len(plan.unfunded),
+    }
+    title = f"camscan site report: {site}" if site else "camscan site report"
+    view = ReportView(
+        title=title,
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        camscan_version=__version__,
+        sites=sites,
+        scans=scans,
+        policy=pol,
+        policy_stored=stored,
+        vulns=vulns,
+        devices=devices,
+        ranked=ranked,
+        others=others,
+        summary=summary,
+        charts=_charts(ranked),
+        plan=plan,
+        budget_given=budget_given,
+        changes=_changes(inv, scans, sites),
+    )
+    view.details = {int(d["id"]): _detail(inv, d) for d in ranked}
+    return view
