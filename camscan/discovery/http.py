@@ -8,17 +8,16 @@ response is kept as wire-like bytes (status line, headers as sent, body), capped
 from __future__ import annotations
 
 import asyncio
-import base64
 import ssl
 import time
 import warnings
 from typing import Any
 
 import httpx
-import mmh3
 
 from camscan.discovery.ratelimit import RateLimiter
 from camscan.observations import Observation
+from camscan.protocols.http import favicon_hash
 
 # Pages that identify a maker's firmware, served without login (a 401 with its realm is
 # evidence too).  Asked once per host, on its first web port.
@@ -144,11 +143,6 @@ def _peer_pem(resp: httpx.Response) -> str | None:
         return None
     der = sslobj.getpeercert(binary_form=True)
     return ssl.DER_cert_to_PEM_cert(der) if der else None
-
-
-def favicon_hash(data: bytes) -> int:
-    """Shodan-compatible favicon hash: mmh3 of the base64 text with line breaks."""
-    return int(mmh3.hash(base64.encodebytes(data)))
 
 
 async def web_port(
