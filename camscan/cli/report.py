@@ -1,7 +1,409 @@
-"""camscan CLI: report commands."""
+"""camscan CLI: replacement priority and reports - report, plan, diff, tag, rescore, vulns."""
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
 import click
 
+from camscan.cli import AppContext
+from camscan.cli.output import emit_json, table, text
+from camscan.errors import UsageError
+from camscan.inventory import repository as repo
+from camscan.inventory.db import open_inventory, to_url
+
 commands: list[click.Command] = []
+
+POLICY_HELP = "Policy file (TOML) laid over the default; see docs/scoring.md."
+FILE = click.Path(dir_okay=False, path_type=Path)
+EXISTING = click.Path(dir_okay=False, exists=True, path_type=Path)
+
+
+def _money(amount: float, currency: str) -> str:
+    return f"{currency} {amount:,.0f}" if currency else f"{amount:,.0f}"
+
+
+def _band_counts(devices: list[dict[str, Any]]) -> str:
+    counts = Counter(d["band"] for d in devices if d.get("band"))
+    return ", ".join(f"{b} {counts.get(b, 0)}" for b in ("P1", "P2", "P3", "P4"))
+
+
+@click.command()
+@click.option("--output", "-o", type=FILE, help="Write the HTML report here.")
+@click.option("--pdf", type=FILE, help="Also print it to this PDF (needs chromium).")
+@click.option("--site", help="Only this site.")
+@click.option("--policy", type=EXISTING, help=POLICY_HELP + " Scores computed, not stored.")
+@click.option("--budget", help="Budget per phase of the replacement plan (e.g. 20000).")
+@click.option("--costs", type=EXISTING, help="Unit costs file (TOML); see docs/scoring.md.")
+@click.option("--csv", "csv_path", type=FILE, help="Also export the inventory as CSV.")
+@click.option("--json", "json_path", type=FILE, help="Also export the inventory as JSON.")
+@click.option("--xlsx", "xlsx_path", type=FILE, help="Also export inventory and plan as XLSX.")
+@click.pass_obj
+def report(
+    app: AppContext,
+    output: Path | None,
+    pdf: Path | None,
+    site: str | None,
+    policy: Path | None,
+    budget: str | None,
+    costs: Path | None,
+    csv_path: Path | None,
+    json_path: Path | None,
+    xlsx_path: Path | None,
+) -> None:
+    """Write the site report: scope and method, summary and charts, the prioritised list,
+    the replacement plan, per-device evidence and what changed since the previous scan.
+
+    The HTML file is self-contained (inline styles and SVG charts, nothing fetched), so it
+    can be mailed or archived as it is; --pdf prints it with headless Chromium.  Without
+    --output, --pdf or an export, the report goes to ./camscan-report.html.
+
+    \b
+    Example:
+      camscan report --output site-report.html --pdf site-report.pdf
+      camscan report --site "Main school" --budget 20000 -o main-school.html
+      camscan report --xlsx inventory.xlsx --csv inventory.csv
+    """
+    from camscan.reports import write_report
+    from camscan.scoring.plan import load_costs, parse_amount
+    from camscan.scoring.policy import load_policy
+
+    if not any((output, pdf, csv_path, json_path, xlsx_path)):
+        output = Path("camscan-report.html")
+    files = write_report(
+        open_inventory(app.db),
+        html=output,
+        pdf=pdf,
+        csv=csv_path,
+        json=json_path,
+        xlsx=xlsx_path,
+        site=site,
+        policy=load_policy(policy) if policy else None,
+        budget=parse_amount(budget) if budget else None,
+        costs=load_costs(costs),
+    )
+    s = files.view.summary
+    if not app.quiet:
+        click.echo(
+            f"{s['ranked']} cameras/NVRs/DVRs ({_band_counts(files.view.ranked)}); "
+            f"plan {_money(files.view.plan.total, files.view.plan.costs.currency)}",
+            err=True,
+        )
+    for kind, path in files.written.items():
+        click.echo(f"{kind}: {path.resolve()}")
+
+
+commands.append(report)
+
+
+@click.command()
+@click.option("--budget", required=True, help="Budget per phase, e.g. 20000, 20,000 or 20k.")
+@click.option("--costs", type=EXISTING, help="Unit costs file (TOML); see docs/scoring.md.")
+@click.option("--site", help="Only this site.")
+@click.option(
+    "--bands",
+    default="P1,P2,P3",
+    show_default=True,
+    help="Bands to plan for, comma-separated.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_obj
+def plan(
+    app: AppContext, budget: str, costs: Path | None, site: str | None, bands: str, fmt: str
+) -> None:
+    """A phased replacement plan: devices by band and score, unit costs by class (camera,
+    PTZ, NVR, DVR, encoder), phases that fit the budget, totals per phase and per site.
+
+    A phase closes when the next device in priority order does not fit; a device dearer
+    than a whole phase is listed as unfunded.  Uses the stored scores (`camscan rescore`).
+
+    \b
+    Example:
+      camscan plan --budget 20000
+      camscan plan --budget 15k --costs costs.toml --format csv > plan.csv
+    """
+    from camscan.scoring import score_devices
+    from camscan.scoring.plan import build_plan, load_costs, parse_amount
+
+    chosen = tuple(b.strip().upper() for b in bands.split(",") if b.strip())
+    if not chosen or set(chosen) - {"P1", "P2", "P3", "P4"}:
+        raise UsageError(f"--bands {bands!r}: give bands from P1, P2, P3, P4")
+    amount = parse_amount(budget)
+    devices = repo.list_devices(open_inventory(app.db), site=site)
+    if any(d.get("band") is None for d in devices):  # never scored: score now, not stored
+        scores = score_devices(devices)
+        devices = [
+            {**d, "score": scores[d["id"]].value, "band": scores[d["id"]].band,
+             "score_factors": scores[d["id"]].factors}
+            for d in devices
+        ]  # fmt: skip
+    p = build_plan(devices, amount, load_costs(costs), chosen)
+    if fmt == "json":
+        emit_json(p.as_dict())
+        return
+    if fmt == "csv":
+        from camscan.cli.output import to_csv
+
+        cols = ("phase", "id", "ip", "site", "zone", "manufacturer", "brand", "model",
+                "device_type", "class", "band", "score", "cost", "reasons")  # fmt: skip
+        click.echo(to_csv(p.rows(), cols), nl=False)
+        return
+    cur = p.costs.currency
+    if not p.phases and not p.unfunded:
+        click.echo(f"Nothing to replace in bands {', '.join(chosen)}.")
+        return
+    for ph in p.phases:
+        table(
+            f"Phase {ph.number}: {_money(ph.total, cur)}",
+            ("band", "score", "ip", "site", "made by", "brand", "model", "class", "cost"),
+            (
+                (
+                    i.device.get("band"),
+                    f"{i.device.get('score') or 0:.0f}",
+                    i.device.get("ip"),
+                    i.device.get("site"),
+                    i.device.get("manufacturer"),
+                    i.device.get("brand"),
+                    i.device.get("model"),
+                    i.device_class,
+                    _money(i.cost, cur),
+                )
+                for i in ph.items
+            ),
+        )
+        sites = "; ".join(f"{text(k)} {_money(v, cur)}" for k, v in ph.by_site().items())
+        click.echo(f"  per site: {sites}")
+    if p.unfunded:
+        click.echo(f"\nCosts more than one phase's budget ({_money(p.budget, cur)}):")
+        for i in p.unfunded:
+            click.echo(
+                f"  {text(i.device.get('ip'))} {text(i.device.get('manufacturer'))} "
+                f"{text(i.device.get('model'))} ({i.device_class}) {_money(i.cost, cur)}"
+            )
+    click.echo(
+        f"\nTotal {_money(p.total, cur)} in {len(p.phases)} phases of at most "
+        f"{_money(p.budget, cur)}; per site: "
+        + "; ".join(f"{text(k)} {_money(v, cur)}" for k, v in p.by_site().items())
+        + f". Unit costs: {p.costs.source}."
+    )
+
+
+commands.append(plan)
+
+
+@click.command()
+@click.argument("scan_a", type=int)
+@click.argument("scan_b", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.pass_obj
+def diff(app: AppContext, scan_a: int, scan_b: int, as_json: bool) -> None:
+    """What changed between two scans: new, missing and moved devices, new firmware and
+    other changed fields (scan ids from `camscan scans`).
+
+    \b
+    Example:
+      camscan diff 3 4
+      camscan diff 3 4 --json | jq '.firmware_changed'
+    """
+    changes = repo.scan_changes(open_inventory(app.db), scan_a, scan_b)
+    if as_json:
+        emit_json(changes)
+        return
+    total = sum(len(v) for v in changes.values())
+    click.echo(f"scan {scan_a} -> scan {scan_b}: {total} changes")
+
+    def who(d: dict[str, Any]) -> str:
+        return f"{text(d.get('manufacturer') or 'unknown')} {text(d.get('model'))}".strip()
+
+    for d in changes["new"]:
+        click.echo(f"  new       #{d['id']} {text(d.get('ip'))} {who(d)}")
+    for d in changes["missing"]:
+        click.echo(f"  missing   #{d['id']} {text(d.get('ip'))} {who(d)}")
+    for d in changes["moved"]:
+        click.echo(f"  moved     #{d['id']} {text(d['old_ip'])} -> {text(d['new_ip'])} {who(d)}")
+    for c in changes["firmware_changed"]:
+        click.echo(f"  firmware  #{c['id']} {text(c['ip'])} {text(c['old'])} -> {text(c['new'])}")
+    for c in changes["changed"]:
+        click.echo(
+            f"  {text(c['field']):<9} #{c['id']} {text(c['ip'])} {text(c['old'])} -> "
+            f"{text(c['new'])}"
+        )
+
+
+commands.append(diff)
+
+
+def _rescore_and_say(db: str, policy: Path | None = None) -> None:
+    from camscan.scoring import rescore
+    from camscan.scoring.policy import load_policy
+
+    inv = open_inventory(db)
+    pol = load_policy(policy)
+    n = rescore(inv, pol)
+    devices = repo.list_devices(inv)
+    click.echo(f"scored {n} devices with policy {pol.describe()}: {_band_counts(devices)}")
+
+
+@click.command()
+@click.argument("devices", nargs=-1)
+@click.option("--site", help="Tag the whole site (its criticality applies to every device).")
+@click.option("--zone", help="Zone name, e.g. 'Server room' or 'Car park'.")
+@click.option(
+    "--criticality",
+    type=click.Choice(["high", "medium", "low"]),
+    help="How critical the place is; raises the score (docs/scoring.md).",
+)
+@click.pass_obj
+def tag(
+    app: AppContext,
+    devices: tuple[str, ...],
+    site: str | None,
+    zone: str | None,
+    criticality: str | None,
+) -> None:
+    """Assign zone and criticality to devices (by id, IP, MAC or serial) or to a whole
+    site, then re-score.
+
+    \b
+    Example:
+      camscan tag 10.77.0.23 10.77.0.24 --zone "Server room" --criticality high
+      camscan tag --site "Main school" --criticality medium
+    """
+    if not devices and not site:
+        raise UsageError("name devices (id, IP, MAC or serial) or a --site to tag")
+    if zone is None and criticality is None:
+        raise UsageError("give --zone and/or --criticality")
+    if devices and site:
+        raise UsageError("tag either devices or a --site, not both")
+    n = repo.set_tags(
+        open_inventory(app.db), device_refs=devices, site=site, zone=zone, criticality=criticality
+    )
+    what = f"site {text(site)} ({n} devices)" if site else f"{n} devices"
+    click.echo(f"tagged {what}", err=True)
+    _rescore_and_say(app.db)
+
+
+commands.append(tag)
+
+
+@click.command()
+@click.option("--policy", type=EXISTING, help=POLICY_HELP)
+@click.pass_obj
+def rescore(app: AppContext, policy: Path | None) -> None:
+    """Score every device again with the policy and the current vulnerability data, and
+    store each factor's contribution (no rescan needed).  $CAMSCAN_POLICY names a policy
+    used by default, also by the scoring after each scan.
+
+    \b
+    Example:
+      camscan rescore
+      camscan rescore --policy hospital.toml
+    """
+    _rescore_and_say(app.db, policy)
+
+
+commands.append(rescore)
+
+
+@click.group()
+def vulns() -> None:
+    """The vulnerability data used for scoring: CISA KEV entries and critical CVEs of
+    camera, NVR and DVR makers, with the firmware ranges camscan matches.
+
+    \b
+    Example:
+      camscan vulns list
+      camscan vulns update --from known_exploited_vulnerabilities.json
+    """
+
+
+@vulns.command("list")
+@click.option("--kev", "kev_only", is_flag=True, help="Only known exploited (CISA KEV) entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+def vulns_list(kev_only: bool, as_json: bool) -> None:
+    """List the vulnerability entries, with the data's date and sources.
+
+    \b
+    Example:
+      camscan vulns list --kev
+    """
+    from camscan.scoring.vulns import load_vulns
+
+    data = load_vulns()
+    entries = [e for e in data.raw["entries"] if e.get("kev") or not kev_only]
+    if as_json:
+        emit_json({k: v for k, v in data.raw.items() if k != "entries"} | {"entries": entries})
+        return
+    table(
+        f"{len(entries)} entries; data of {data.data_date} "
+        f"(KEV catalog {data.kev_catalog_version}) from {data.path}",
+        ("cve", "kev added", "vendor", "product", "cvss", "eol", "fixed in"),
+        (
+            (
+                e["cve"],
+                e.get("kev_date_added") or "",
+                e.get("vendor"),
+                e.get("product"),
+                e.get("cvss") or "",
+                "yes" if e.get("eol") else "",
+                e.get("fixed_in") or "",
+            )
+            for e in entries
+        ),
+    )
+
+
+@vulns.command("update")
+@click.option(
+    "--from",
+    "source",
+    type=EXISTING,
+    help="Import this file offline: a CISA KEV catalog JSON, CVE JSON 5 records or camscan data.",
+)
+@click.option(
+    "--url",
+    help="Fetch the KEV catalog from this address instead of CISA's.",
+)
+@click.option("--no-rescore", is_flag=True, help="Do not re-score the inventory afterwards.")
+@click.pass_obj
+def vulns_update(app: AppContext, source: Path | None, url: str | None, no_rescore: bool) -> None:
+    """Update the vulnerability data: from a file (--from, offline) or by downloading CISA's
+    KEV catalog (only when run without --from).  Entries camscan knows keep their firmware
+    ranges; new ones match their vendor as 'possible'.  The inventory is then re-scored.
+
+    \b
+    Example:
+      camscan vulns update --from known_exploited_vulnerabilities.json
+      camscan vulns update
+    """
+    from camscan.scoring import vulns as v
+
+    if source is not None and url:
+        raise UsageError("give --from FILE or --url, not both")
+    if source is not None:
+        result = v.update_from_file(source)
+    else:
+        target = url or v.KEV_URL
+        click.echo(f"fetching {target}", err=True)
+        result = v.update_from(v.fetch(target), target)
+    click.echo(
+        f"vulnerability data of {result['data_date']}: {result['added']} added, "
+        f"{result['updated']} updated, {result['total']} entries; written to {result['path']}"
+    )
+    if no_rescore:
+        return
+    url_db = to_url(app.db)
+    if url_db.startswith("sqlite:///") and not Path(url_db.removeprefix("sqlite:///")).exists():
+        return
+    _rescore_and_say(app.db)
+
+
+commands.append(vulns)

@@ -228,9 +228,14 @@ def collect(
     devices, pol, stored = _scored(repo.list_devices(inv, site=site), policy, vulns, today)
     scans = [s for s in repo.list_scans(inv) if site is None or s["site"] == site]
     sites = sorted({s["site"] for s in scans} | {str(d["site"]) for d in devices})
-    ranked = sorted((d for d in devices if d["band"] != UNRANKED_BAND), key=priority_key)
-    for d in ranked:
-        d["reasons"] = top_reasons(d.get("score_factors") or [])
+    ranked = sorted(
+        (
+            {**d, "reasons": top_reasons(d.get("score_factors") or [])}
+            for d in devices
+            if d["band"] != UNRANKED_BAND
+        ),
+        key=priority_key,
+    )
     others = [d for d in devices if d["band"] == UNRANKED_BAND]
     costs = costs or load_costs()
     budget_given = budget is not None

@@ -50,7 +50,9 @@ class Firmware:
     def describe(self) -> str:
         """The string as the device gave it, with the build date read from it."""
         text = (self.raw if len(self.raw) <= 60 else self.raw[:57] + "...") or "(version unknown)"
-        return f"{text} (built {self.build.isoformat()})" if self.build else text
+        if self.build and self.build.isoformat() not in self.raw:
+            return f"{text} (built {self.build.isoformat()})"
+        return text
 
 
 def _date(y: int, m: int, d: int) -> date | None:
