@@ -83,7 +83,7 @@ def lab_lock() -> Iterator[None]:
     if reason:
         skip_or_fail(reason)
     try:
-        with site.lab_lock(wait=LOCK_WAIT):
+        with site.lab_lock(wait=LOCK_WAIT, wait_for_lab=True):
             yield
     except LabError as err:
         pytest.fail(str(err))

@@ -287,14 +287,17 @@ def _holds_lock_file(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def lab_lock(wait: float = 10.0, *, stop_lab_server: bool = False) -> Iterator[int | None]:
+def lab_lock(
+    wait: float = 10.0, *, stop_lab_server: bool = False, wait_for_lab: bool = False
+) -> Iterator[int | None]:
     """Hold the machine's lab lock for the block; yields the locked fd, or None when this
     process or one of its parents already holds it (the test fixture, the benchmark), as
     that holder speaks for us.
 
     A lab started by `camscan lab up` keeps the lock for its whole life through its server,
     which inherits the locked fd; ``stop_lab_server`` (for `down`) stops that server, which
-    releases the lock, instead of waiting for it.
+    releases the lock, instead of waiting for it; otherwise such a lab is an error at once,
+    unless ``wait_for_lab`` (a test session waiting for someone else's lab to go).
     """
     fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o666)
     try:
@@ -314,16 +317,19 @@ def lab_lock(wait: float = 10.0, *, stop_lab_server: bool = False) -> Iterator[i
                     if stop_lab_server and _holds_lock_file(server):
                         _stop({server})
                         continue
-                    if not stop_lab_server:
+                    if not (stop_lab_server or wait_for_lab):
                         raise LabError(
                             "a lab is already up (its server holds the lab lock); "
                             "run `camscan lab down` first"
                         ) from None
                 if time.monotonic() >= deadline:
                     who = ", ".join(f"pid {p} ({_command_text(p)})" for p in sorted(holders))
+                    if isinstance(server, int) and _is_lab_server(server):
+                        who += f"; a lab is up, server pid {server}"
                     raise LabError(
                         f"another lab user holds {LOCK_PATH} ({who or 'unknown pid'}); "
-                        "wait for it to finish and try again"
+                        "wait for it to finish and try again (a lab left up by mistake: "
+                        "`camscan lab down`)"
                     ) from None
                 time.sleep(0.2)
         yield fd if fd >= 0 else None
@@ -430,11 +436,11 @@ def _configure_host(host: dict[str, Any]) -> None:
 def _switch_batch(hosts: list[dict[str, Any]]) -> str:
     lines = []
     for bridge in ("br-local", "br-routed"):
-        # IGMP snooping with the bridge as querier, like a managed switch: multicast goes
-        # to the ports whose hosts joined the group, reports do not flood 1,000 ports.
+        # No IGMP snooping: multicast floods to every port, as on an unmanaged switch.
+        # With snooping (and the bridge as querier) some hosts missed WS-Discovery probes
+        # while the querier settled; a scanner test must not depend on that.
         lines += [
-            f"link add {bridge} type bridge stp_state 0 forward_delay 0 "
-            "mcast_snooping 1 mcast_querier 1",
+            f"link add {bridge} type bridge stp_state 0 forward_delay 0 mcast_snooping 0",
             f"link set {bridge} up",
         ]
     ports = [
