@@ -18,6 +18,7 @@ from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
 from camscan.observations import evidence_document
 from camscan.scope import Scope
+from camscan.scoring import rescore
 
 
 @dataclass
@@ -115,4 +116,5 @@ def run(
         report.status = status
         report.seconds = time.monotonic() - started
         repo.finish_scan(inv, scan_id, status, report.hosts_probed)
+    rescore(inv)
     return report
