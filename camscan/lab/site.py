@@ -13,16 +13,18 @@
         |  cslab-router eth-local 10.77.0.1 -- ip_forward -- eth-routed 10.77.8.1
         local hosts (eth0, default via 10.77.0.1)
 
-Everything is built with ``ip -batch`` (one process for the namespaces, one for the switch,
-one per namespace for addresses and routes, several at a time), so hundreds of hosts come
-up in seconds.  No link is ever created in the machine's own namespace, and the scanner's
-namespace holds only ``lo`` and its lab interface, so nothing sent in the lab can leave
-the machine.  The state (hosts, credential, server pid) is written to
+The namespaces are made with one ``ip -batch``, the bridges and every veth pair with one
+``ip -n cslab-switch -batch``, the router and scanner with one each, and each host's
+addresses and route from inside its namespace with interface ioctls (no process per host),
+so hundreds of hosts come up in seconds.  No link is ever created in the machine's own
+namespace, and the scanner's namespace holds only ``lo`` and its lab interface, so nothing
+sent in the lab can leave the machine.  The state (hosts, credential, server pid) is written to
 /run/camscan-lab/state.json for the server (camscan/lab/server.py) and for ``lab status``.
 
-One lab per machine: ``up`` and ``down`` hold ``flock`` on /tmp/camscan-lab.lock (a caller
-that already holds it, such as the test fixture or the benchmark, is recognised as the
-holder through /proc/locks and not waited for).
+One lab per machine: ``up`` and ``down`` hold ``flock`` on /tmp/camscan-lab.lock, and the
+server of a lab started that way inherits the locked file, so the lock lives as long as the
+lab.  A caller that already holds the lock (the test fixture, the benchmark) is recognised
+as the holder through /proc/locks and not waited for; it then holds it for the lab.
 """
 
 from __future__ import annotations
@@ -64,7 +66,6 @@ SCANNER_IFACE = "eth0"
 ONVIF_USER = "camscan-lab"
 SNMP_COMMUNITY = "public"
 READY_TIMEOUT = 120.0
-_PARALLEL = 16  # `ip -n NS -batch` processes at a time
 _CLONE_NEWNET = 0x40000000
 _SIOCGIFFLAGS, _SIOCSIFFLAGS, _SIOCSIFADDR, _SIOCSIFNETMASK = 0x8913, 0x8914, 0x8916, 0x891C
 _SIOCADDRT = 0x890B
@@ -115,45 +116,6 @@ def _ip(args: Sequence[str], *, netns: str | None = None, batch: str | None = No
         where = f" in {netns}" if netns else ""
         raise LabError(f"`{' '.join(cmd)}`{where} failed: {proc.stderr.strip()[-400:]}")
     return proc.stdout
-
-
-def _ip_batches(batches: dict[str, str]) -> None:
-    """``ip -batch -`` inside every namespace, ``_PARALLEL`` processes at a time.
-
-    Each ``ip`` is started from this thread while it is inside the namespace (the child
-    inherits it) rather than with ``ip -n``: ``-n`` also copies the mount table, which
-    holds one entry per lab namespace, and made a 1,000-host lab quadratic.
-    """
-    running: list[tuple[str, subprocess.Popen[str]]] = []
-    errors: list[str] = []
-
-    def reap(proc_ns: tuple[str, subprocess.Popen[str]]) -> None:
-        ns, proc = proc_ns
-        assert proc.stderr is not None
-        err = proc.stderr.read()
-        proc.wait(timeout=120)
-        if proc.returncode != 0:
-            errors.append(f"{ns}: {err.strip()[-200:]}")
-
-    for ns, text in batches.items():
-        if len(running) >= _PARALLEL:
-            reap(running.pop(0))
-        with _in_netns(ns):
-            proc = subprocess.Popen(
-                ["ip", "-batch", "-"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        assert proc.stdin is not None
-        proc.stdin.write(text)
-        proc.stdin.close()
-        running.append((ns, proc))
-    for item in running:
-        reap(item)
-    if errors:
-        raise LabError(f"configuring {len(errors)} namespaces failed, first: {errors[0]}")
 
 
 def _libc() -> ctypes.CDLL:
@@ -465,23 +427,22 @@ def _build(hosts: list[dict[str, Any]]) -> None:
         with _in_netns(name):
             _write_sysctls(_NS_SYSCTLS.get(name, _QUIET_IPV6))
     _ip([], netns=SWITCH, batch=_switch_batch(hosts))
-    batches = {
-        ROUTER: (
-            "link set lo up\n"
-            f"addr add {LOCAL_GATEWAY}/{population.LOCAL_NET.prefixlen} dev eth-local\n"
-            f"addr add {ROUTED_GATEWAY}/{population.ROUTED_NET.prefixlen} dev eth-routed\n"
-            "link set eth-local up\nlink set eth-routed up\n"
-        ),
-        SCANNER: (
-            "link set lo up\n"
-            f"addr add {SCANNER_IP}/{population.LOCAL_NET.prefixlen} dev {SCANNER_IFACE}\n"
-            f"link set {SCANNER_IFACE} up\n"
-            f"route add {population.ROUTED_NET} via {LOCAL_GATEWAY}\n"
-            # multicast discovery leaves through the lab interface; still no default route
-            f"route add 224.0.0.0/4 dev {SCANNER_IFACE}\n"
-        ),
-    }
-    _ip_batches(batches)
+    router = (
+        "link set lo up\n"
+        f"addr add {LOCAL_GATEWAY}/{population.LOCAL_NET.prefixlen} dev eth-local\n"
+        f"addr add {ROUTED_GATEWAY}/{population.ROUTED_NET.prefixlen} dev eth-routed\n"
+        "link set eth-local up\nlink set eth-routed up\n"
+    )
+    scanner = (
+        "link set lo up\n"
+        f"addr add {SCANNER_IP}/{population.LOCAL_NET.prefixlen} dev {SCANNER_IFACE}\n"
+        f"link set {SCANNER_IFACE} up\n"
+        f"route add {population.ROUTED_NET} via {LOCAL_GATEWAY}\n"
+        # multicast discovery leaves through the lab interface; still no default route
+        f"route add 224.0.0.0/4 dev {SCANNER_IFACE}\n"
+    )
+    _ip([], netns=ROUTER, batch=router)
+    _ip([], netns=SCANNER, batch=scanner)
     for host in hosts:
         try:
             _configure_host(host)
