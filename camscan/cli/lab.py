@@ -96,7 +96,8 @@ def down(app: AppContext) -> None:
         return
     if removed["namespaces"] or removed["processes"]:
         click.echo(
-            f"Lab removed: {removed['namespaces']} namespaces, {removed['processes']} processes."
+            f"Lab removed: {removed['namespaces']} namespaces, {removed['processes']} "
+            f"process{'' if removed['processes'] == 1 else 'es'}."
         )
     else:
         click.echo("No lab was up; nothing to remove.")

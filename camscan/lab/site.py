@@ -505,6 +505,12 @@ def up(
     """
     check_prerequisites()
     hosts = population.draw(devices, seed, mix)
+    if truth is not None:
+        folder = Path(truth).resolve().parent
+        if not (folder.is_dir() and os.access(folder, os.W_OK)):
+            raise LabError(
+                f"cannot write the truth file {truth}: {folder} is not a writable folder"
+            )
     with lab_lock() as lock_fd:
         existing = _lab_namespaces()
         if existing or STATE_FILE.exists():
