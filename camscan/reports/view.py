@@ -21,6 +21,7 @@ from camscan.scoring.score import UNRANKED_BAND
 from camscan.scoring.vulns import VulnData, load_vulns
 
 EVIDENCE_VALUE_CHARS = 160
+EVIDENCE_ROWS = 14  # `camscan show ID` and the JSON export hold them all
 
 
 CHART_WIDTH = 430
@@ -149,8 +150,22 @@ def _short(value: Any) -> str:
     return text if len(text) <= EVIDENCE_VALUE_CHARS else text[: EVIDENCE_VALUE_CHARS - 1] + "…"
 
 
+def _one_per_field(evidence: list[Any]) -> list[dict[str, Any]]:
+    """The strongest piece of evidence of each field, strongest first (a probe repeats
+    itself: one HTTP server header per page fetched)."""
+    best: dict[str, dict[str, Any]] = {}
+    for e in evidence:
+        if not isinstance(e, dict):
+            continue
+        key = str(e.get("field"))
+        if key not in best or float(e.get("strength") or 0) > float(best[key].get("strength") or 0):
+            best[key] = e
+    return sorted(best.values(), key=lambda e: -float(e.get("strength") or 0))
+
+
 def _detail(inv: Inventory, dev: dict[str, Any]) -> dict[str, Any]:
     d = repo.device_detail(inv, str(dev["id"]))
+    strongest = _one_per_field(dev.get("evidence") or [])
     evidence = [
         {
             "source": e.get("source"),
@@ -159,7 +174,7 @@ def _detail(inv: Inventory, dev: dict[str, Any]) -> dict[str, Any]:
             "strength": e.get("strength"),
             "asserts": ", ".join(f"{k}={v}" for k, v in (e.get("asserts") or {}).items()),
         }
-        for e in (dev.get("evidence") or [])[:40]
+        for e in strongest[:EVIDENCE_ROWS]
     ]
     ex = dev.get("exposure") or {}
     signals = [
@@ -178,6 +193,7 @@ def _detail(inv: Inventory, dev: dict[str, Any]) -> dict[str, Any]:
         signals.append("not activated")
     return {
         "evidence": evidence,
+        "evidence_more": max(len(dev.get("evidence") or []) - len(evidence), 0),
         "services": [{**s, "banner": _short(s.get("banner"))} for s in d.get("services", [])[:40]],
         "open_ports": ", ".join(str(p) for p in (ex.get("open_ports") or [])[:60]),
         "signals": signals,

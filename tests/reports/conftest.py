@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scoring"))
 
 import sample_site
+from sample_site import TODAY
 
 from camscan.scoring import rescore
-
-TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture

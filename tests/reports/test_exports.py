@@ -6,9 +6,8 @@ import csv
 import json
 from pathlib import Path
 
-from conftest import TODAY
 from openpyxl import load_workbook
-from sample_site import HOSTILE_MODEL, Site
+from sample_site import HOSTILE_MODEL, TODAY, Site
 
 from camscan.inventory import repository as repo
 from camscan.reports import write_report

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 import sample_site
-
-TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture

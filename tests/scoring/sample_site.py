@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from camscan.inventory.db import Inventory, open_inventory
 from camscan.observations import Observation
 from camscan.scope.targets import Scope, parse_target
 
+TODAY = date(2026, 11, 25)  # the scoring date of the tests (firmware ages)
 HOSTILE_MODEL = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
 SITE = "North school"
 CIDR = "10.20.0.0/24"

@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY
-from sample_site import Site
+from sample_site import TODAY, Site
 
 from camscan.errors import PolicyError
 from camscan.inventory import repository as repo

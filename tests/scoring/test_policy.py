@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
-from sample_site import Site
+from sample_site import TODAY, Site
 
 from camscan.errors import PolicyError
 from camscan.inventory import repository as repo

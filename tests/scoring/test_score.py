@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import TODAY
-from sample_site import HOSTILE_MODEL, Site, exposure, verdict
+from sample_site import HOSTILE_MODEL, TODAY, Site, exposure, verdict
 
 from camscan.inventory import repository as repo
 from camscan.scoring import load_policy, rescore, score_device
