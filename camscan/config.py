@@ -6,7 +6,8 @@ from __future__ import annotations
 # truncation recorded on the observation.
 MAX_OBSERVATION_BYTES = 64 * 1024
 
-# Camera ports swept by default (issue #4; vendor SDK ports included).
+# Camera ports swept by default (issue #4's list, vendor SDK ports included, plus the
+# UniFi Video NVR's web/TLS/RTSP ports 7080, 7443, 7447).
 DEFAULT_PORTS: tuple[int, ...] = (
     80,
     81,
@@ -15,6 +16,9 @@ DEFAULT_PORTS: tuple[int, ...] = (
     554,
     5000,
     7001,
+    7080,
+    7443,
+    7447,
     8000,
     8080,
     8443,
