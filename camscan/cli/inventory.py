@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from camscan.cli import AppContext
-from camscan.cli.output import DEVICE_COLUMNS, emit_json, table, text, to_csv
+from camscan.cli.output import DEVICE_COLUMNS, emit_json, format_option, table, text, to_csv
 from camscan.inventory import repository as repo
 from camscan.inventory.db import open_inventory
 
@@ -23,13 +23,8 @@ def _fmt_conf(value: Any) -> str:
 @click.command()
 @click.option("--site", help="Only devices of this site.")
 @click.option("--cameras", is_flag=True, help="Only cameras, NVRs, DVRs and encoders.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format (json is documented in docs/json-output.md).",
+@format_option(
+    "table", "json", "csv", help="Output format (json is documented in docs/json-output.md)."
 )
 @click.option("--explain", is_flag=True, help="Show each device's score factors.")
 @click.pass_obj
@@ -170,9 +165,7 @@ commands.append(show)
 
 
 @click.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 @click.pass_obj
 def scans(app: AppContext, fmt: str) -> None:
     """Scan history: when, what scope, how it ended.

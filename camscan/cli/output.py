@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import click
@@ -18,6 +18,20 @@ from camscan.inventory.repository import VERDICT_FIELDS
 
 # Columns of the CSV export, in order: identity, then the verdict, then the score.
 DEVICE_COLUMNS = ("id", "ip", "mac", "site", "zone", *VERDICT_FIELDS, "band", "score", "last_seen")
+
+
+def format_option(
+    *choices: str, help: str = "Output format."
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--format`` option (``fmt``) of listing commands; the first choice is the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 def console(err: bool = False) -> Console:

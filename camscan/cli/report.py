@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from camscan.cli import AppContext
-from camscan.cli.output import emit_json, table, text
+from camscan.cli.output import emit_json, format_option, table, text
 from camscan.errors import UsageError
 from camscan.inventory import repository as repo
 from camscan.inventory.db import open_inventory, to_url
@@ -108,13 +108,7 @@ commands.append(report)
     show_default=True,
     help="Bands to plan for, comma-separated.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "json", "csv")
 @click.pass_obj
 def plan(
     app: AppContext, budget: str, costs: Path | None, site: str | None, bands: str, fmt: str
