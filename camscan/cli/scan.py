@@ -89,7 +89,7 @@ def parse_ports(text: str) -> tuple[int, ...]:
 @click.option(
     "--rate",
     type=click.IntRange(1, 100000),
-    default=300,
+    default=1000,
     show_default=True,
     help="Most packets/connections per second, all probes together.",
 )

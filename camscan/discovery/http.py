@@ -8,6 +8,7 @@ response is kept as wire-like bytes (status line, headers as sent, body), capped
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 import time
 import warnings
@@ -33,8 +34,10 @@ VENDOR_PATHS = (
 FAVICON = "/favicon.ico"
 
 
+@functools.cache
 def tls_context() -> ssl.SSLContext:
-    """Accept any certificate (devices are self-signed) and old protocol versions."""
+    """Accept any certificate (devices are self-signed) and old protocol versions (one
+    context for the whole scan: building one reads the CA store)."""
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
@@ -48,12 +51,14 @@ def tls_context() -> ssl.SSLContext:
     return ctx
 
 
-def client(timeout: float) -> httpx.AsyncClient:
+def client(timeout: float, max_connections: int = 8) -> httpx.AsyncClient:
+    """An HTTP client for one host: a small pool (httpcore's pool work grows with its size,
+    so one shared pool for hundreds of hosts costs CPU quadratically)."""
     return httpx.AsyncClient(
         verify=tls_context(),
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=512, max_keepalive_connections=0),
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=0),
         headers={"User-Agent": "camscan (inventory scan)", "Accept": "*/*"},
         trust_env=False,
     )

@@ -53,7 +53,7 @@ class ScanOptions:
     """How to scan: what the CLI's options become (the password never leaves memory)."""
 
     ports: tuple[int, ...] = DEFAULT_PORTS
-    rate: float = 300.0
+    rate: float = 1000.0
     interface: str | None = None
     probes: frozenset[str] = ALL_PROBES
     timeout: float = 2.0
@@ -263,11 +263,7 @@ class Pipeline:
             await self.discover_local()
             self.phase = "hosts"
             self.routes = netinfo.Routes()
-            self.http = web.client(self.opt.timeout)
-            try:
-                await self._sweep(self.scope.iter_hosts())
-            finally:
-                await self.http.aclose()
+            await self._sweep(self.scope.iter_hosts())
         finally:
             ticker.cancel()
             self.summary.packets_sent = self.limiter.sent
@@ -322,8 +318,11 @@ class Pipeline:
             if mac:
                 obs.insert(0, Observation(probe="arp", ip=ip, meta={"mac": mac}))
             try:
-                async with asyncio.timeout(self.opt.host_budget):
-                    await self._host(ip, ports, obs)
+                async with (
+                    asyncio.timeout(self.opt.host_budget),
+                    web.client(self.opt.timeout, self.opt.per_host) as http,
+                ):
+                    await self._host(http, ip, ports, obs)
             except TimeoutError:
                 obs.append(
                     Observation(
@@ -346,7 +345,9 @@ class Pipeline:
     def _service_ports(self) -> set[int]:
         return set(self.opt.ports)
 
-    async def _host(self, ip: str, known: dict[int, str], obs: list[Observation]) -> None:
+    async def _host(
+        self, http: httpx.AsyncClient, ip: str, known: dict[int, str], obs: list[Observation]
+    ) -> None:
         """All probes of one live host; observations are appended as they complete."""
         rest = tuple(p for p in self.opt.ports if p not in known)
         states = dict(known)
@@ -388,7 +389,7 @@ class Pipeline:
                 jobs.append(
                     bounded(
                         web.web_port(
-                            self.http,
+                            http,
                             ip,
                             port,
                             tls=tls,
@@ -407,13 +408,13 @@ class Pipeline:
         second: list[Awaitable[None]] = []
         for o in list(obs):
             if o.probe == "ssdp" and o.raw and "description" not in o.meta:
-                second.append(self._ssdp_description(ip, o, obs))
+                second.append(self._ssdp_description(http, ip, o, obs))
         if "onvif" in self.opt.probes:
             for url in self._onvif_urls(ip, obs, open_ports):
                 second.append(
                     bounded(
                         onvif.probe(
-                            self.http,
+                            http,
                             ip,
                             url,
                             self.limiter,
@@ -474,7 +475,9 @@ class Pipeline:
                     break
         return urls[:2]
 
-    async def _ssdp_description(self, ip: str, o: Observation, obs: list[Observation]) -> None:
+    async def _ssdp_description(
+        self, http: httpx.AsyncClient, ip: str, o: Observation, obs: list[Observation]
+    ) -> None:
         """Fetch the UPnP description the reply's LOCATION names, only from the same host."""
         location = None
         for line in o.raw.split(b"\r\n")[1:]:
@@ -491,7 +494,7 @@ class Pipeline:
         if url.host != ip or url.scheme not in ("http", "https"):
             return
         page, _ = await web.get(
-            self.http,
+            http,
             ip,
             url.port or 80,
             url.raw_path.decode("latin-1"),
