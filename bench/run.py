@@ -67,8 +67,10 @@ NMAP_UDP_PORTS = (1900, 3702)  # for upnp-info and wsdd-discover (they need the 
 # hold the run hostage; --host-timeout is set from the step's time cap (nmap drops every
 # result of a host it gives up on, so it must be generous).
 # --min-hostgroup 256: every live host of the 250-host lab in one group, so nmap's run is
-# about one host's time (capped by --host-timeout) instead of groups one after another,
-# which left no host finished inside the budget.
+# about one host's time (capped by --host-timeout, at most 180 s) instead of groups one
+# after another: in two runs with a 290 s/390 s host timeout no group finished within the
+# step's cap (-sV waits out every probe on ports that accept and stay silent), so nmap
+# wrote no host at all.
 NMAP_TIMING = (
     "-T4",
     "--max-retries",
@@ -201,7 +203,10 @@ def nmap_scan(
     """Run nmap in the scanner namespace; parse whatever XML it left (also on timeout)."""
     # nmap must stop on its own (writing its XML) before the step's hard timeout.
     cmd = nmap_command(
-        xml, scanner_interface(lab), host_timeout=max(30, timeout - 90), intensity=intensity
+        xml,
+        scanner_interface(lab),
+        host_timeout=max(30, min(180, timeout - 120)),
+        intensity=intensity,
     )
     res.nmap_cmd = cmd
     m = run_measured(lab.in_scanner(cmd), timeout=timeout)

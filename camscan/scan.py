@@ -77,12 +77,18 @@ def run(
     report = ScanReport(scan_id=scan_id)
     started = time.monotonic()
 
+    # SQLite has one writer: hosts are committed one at a time (each in its own transaction)
+    # rather than threads queueing on the file lock.
+    write_lock = asyncio.Lock()
+
     async def on_host(host: HostResult) -> None:
         doc = evidence_document(host.ip, host.observations, mac=host.mac)
-        verdict = identify_document(engine, doc)
-        dev_id = await asyncio.to_thread(
-            repo.record_host, inv, scan_id, host.ip, host.mac, host.observations, verdict
-        )
+        # Off the event loop: matching a large reply must not stall other hosts' probes.
+        verdict = await asyncio.to_thread(identify_document, engine, doc)
+        async with write_lock:
+            dev_id = await asyncio.to_thread(
+                repo.record_host, inv, scan_id, host.ip, host.mac, host.observations, verdict
+            )
         report.hosts_probed += 1
         report.devices += 1
         report.cameras += int(bool(verdict.get("is_camera")))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ DIGEST = (
     "http://docs.oasis-open.org/wss/2004/01/"
     "oasis-200401-wss-username-token-profile-1.0#PasswordDigest"
 )
+MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
 INFO_FIELDS = ("Manufacturer", "Model", "FirmwareVersion", "SerialNumber", "HardwareId")
 
 
@@ -74,6 +76,21 @@ def parse_device_information(raw: bytes) -> dict[str, str] | None:
         if el is not None and el.text:
             out[name] = el.text.strip()[:256]
     return out
+
+
+def parse_hw_addresses(raw: bytes) -> list[str]:
+    """The MAC addresses of a GetNetworkInterfacesResponse (well-formed ones only)."""
+    try:
+        root = ElementTree.fromstring(raw)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        return []
+    macs: list[str] = []
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.endswith("}HwAddress") and el.text:
+            mac = el.text.strip().lower().replace("-", ":")
+            if MAC.fullmatch(mac) and mac not in macs:
+                macs.append(mac)
+    return macs[:8]
 
 
 async def _post(
@@ -138,6 +155,16 @@ async def probe(
         )
         info = parse_device_information(raw) if status == 200 else None
         authenticated = info is not None
+    if info is not None:
+        # The interfaces' MAC addresses: the identity of a device behind a router, where
+        # ARP cannot see it.  Asked with the same credentials that opened GetDeviceInformation.
+        header = _security(user, password) if authenticated and user and password else ""
+        st, nraw, _ = await _post(
+            http, url, envelope("GetNetworkInterfaces", header), limiter, timeout, max_bytes
+        )
+        macs = parse_hw_addresses(nraw) if st == 200 else []
+        if macs:
+            meta["hw_addresses"] = macs
     meta["authenticated"] = authenticated
     meta["device_information_status"] = status
     meta["device_information"] = "obtained" if info is not None else "refused"

@@ -332,6 +332,10 @@ class Pipeline:
                         "the probes still running were stopped (raise --host-budget)",
                     )
                 )
+            if mac is None:  # behind a router: the MAC the device itself reports over ONVIF
+                mac = next(
+                    (o.meta["hw_addresses"][0] for o in obs if o.meta.get("hw_addresses")), None
+                )
             await self.on_host(HostResult(ip, mac, obs, started, time.monotonic()))
         finally:
             self.summary.hosts_probed += 1

@@ -308,6 +308,15 @@ def build_rule(path: Path, raw: Any, known: RuleSet, default_field: str | None =
             compiled = re.compile(pattern, flags)
         except re.error as err:
             raise _fail(path, line, f"rule {rule_id!r}: bad regex ({err})") from None
+        if pattern.startswith(("(?=", "(?!")):
+            # re.search retries an unanchored lookahead at every position: quadratic in the
+            # reply (a 64 KiB body took seconds per rule).  Anchored, it runs once.
+            raise _fail(
+                path,
+                line,
+                f"rule {rule_id!r}: a regex that starts with a lookahead must start with \\A "
+                "(unanchored, it is retried at every position of the reply)",
+            )
         bad = set(compiled.groupindex) - CAPTURES
         if bad:
             raise _fail(path, line, f"rule {rule_id!r}: unknown capture names {sorted(bad)}")

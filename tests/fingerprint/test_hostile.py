@@ -239,6 +239,7 @@ GOOD = """rules:
             "manufacturers.yaml",
         ),
         (GOOD + "  - id: [unclosed\n", 12, "invalid YAML"),
+        (GOOD.replace("'^X$'", "'(?=[\\s\\S]*X)'"), 2, "must start with \\A"),
     ],
     ids=[
         "bad-regex",
@@ -248,6 +249,7 @@ GOOD = """rules:
         "missing-expect",
         "unknown-maker",
         "bad-yaml",
+        "unanchored-lookahead",
     ],
 )
 def test_broken_rule_file_names_file_and_line(
