@@ -89,3 +89,17 @@ def test_hostile_hosts_recorded_not_fatal(lab_scan: LabScan) -> None:
     recorded = [h for h in hostile if h["ip"] in found and found[h["ip"]]["errors"]]
     assert recorded, "hostile hosts leave a record of what failed"
     assert "Traceback" not in lab_scan.stderr
+
+
+def test_routed_cameras_keep_their_mac_identity(lab_scan: LabScan) -> None:
+    """Behind the router ARP cannot see a MAC; SADP, DHIP or ONVIF GetNetworkInterfaces
+    (with the lab's credentials) must give each routed camera its own, as the truth says."""
+    routed = [h for h in lab_scan.truth if h["is_camera"] and h["segment"] == "routed"]
+    assert routed
+    found = lab_scan.by_ip
+    wrong = [
+        (h["ip"], h["personality"], found.get(h["ip"], {}).get("mac"), h["mac"])
+        for h in routed
+        if (found.get(h["ip"], {}).get("mac") or "").lower() != h["mac"].lower()
+    ]
+    assert not wrong, f"routed cameras without their own MAC: {wrong}"
