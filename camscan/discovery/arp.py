@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 
 log = logging.getLogger("camscan.discovery.arp")
+ROUNDS = 2  # the first ask and one more for the addresses that stayed silent
 
 
 def available() -> bool:
@@ -24,17 +25,25 @@ def _sweep(ips: Sequence[str], interface: str, rate: float, timeout: float) -> d
 
     found: dict[str, str] = {}
     batch = 4096  # one listening window per batch: fewer, larger batches finish sooner
-    for i in range(0, len(ips), batch):
-        chunk = list(ips[i : i + batch])
-        answered, _ = srp(
-            Ether(dst="ff:ff:ff:ff:ff:ff") / ARP(pdst=chunk),
-            iface=interface,
-            timeout=timeout,
-            inter=1.0 / max(rate, 1.0),
-            verbose=0,
-        )
-        for _sent, reply in answered:
-            found[str(reply.psrc)] = str(reply.hwsrc).lower()
+    pending = list(ips)
+    # Replies are lost when hundreds of hosts answer one burst (a busy segment, the kernel's
+    # backlog): ask the silent addresses again, at half the pace.
+    for round_ in range(ROUNDS):
+        pace = max(rate, 1.0) / (2**round_)
+        for i in range(0, len(pending), batch):
+            chunk = pending[i : i + batch]
+            answered, _ = srp(
+                Ether(dst="ff:ff:ff:ff:ff:ff") / ARP(pdst=chunk),
+                iface=interface,
+                timeout=timeout,
+                inter=1.0 / pace,
+                verbose=0,
+            )
+            for _sent, reply in answered:
+                found[str(reply.psrc)] = str(reply.hwsrc).lower()
+        pending = [ip for ip in pending if ip not in found]
+        if not pending:
+            break
     return found
 
 
