@@ -342,12 +342,7 @@ class Pipeline:
 
     async def _liveness(self, ip: str) -> dict[int, str]:
         ports = [p for p in LIVENESS_PORTS if p in self.opt.ports] or list(self.opt.ports[:3])
-        if "tcp" not in self.opt.probes:
-            ports = [p for p in ports if p in self._service_ports()] or ports
         return await tcp.sweep(ip, tuple(ports), self.limiter, self.opt.timeout, self.opt.per_host)
-
-    def _service_ports(self) -> set[int]:
-        return set(self.opt.ports)
 
     async def _host(
         self, http: httpx.AsyncClient, ip: str, known: dict[int, str], obs: list[Observation]
