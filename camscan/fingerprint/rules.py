@@ -353,8 +353,10 @@ def build_rule(path: Path, raw: Any, known: RuleSet, default_field: str | None =
     )
 
 
-def _manufacturers(path: Path, data: Any, rs: RuleSet) -> None:
+def _manufacturers(path: Path, data: Any, rs: RuleSet, *, required: bool = True) -> None:
     items = data.get("manufacturers") if isinstance(data, dict) else None
+    if items is None and not required:
+        return
     if not isinstance(items, list):
         raise _fail(path, None, "needs a 'manufacturers:' list")
     for item in items:
@@ -362,6 +364,8 @@ def _manufacturers(path: Path, data: Any, rs: RuleSet) -> None:
         if not isinstance(item, dict):
             raise _fail(path, line, "each manufacturer must be a mapping")
         name = _text(path, int(line or 0), item.get("name"), "name")
+        if name in rs.manufacturers:
+            raise _fail(path, line, f"manufacturer {name!r} is declared twice")
         makes = item.get("makes", "cameras")
         if makes not in ("cameras", "mixed", "other"):
             raise _fail(path, line, "makes must be cameras, mixed or other")
@@ -373,13 +377,15 @@ def _manufacturers(path: Path, data: Any, rs: RuleSet) -> None:
             brandless=bool(item.get("brandless", False)),
         )
     generic = data.get("generic_brands", [])
-    rs.generic_brands = frozenset(str(g).lower() for g in generic)
+    rs.generic_brands |= frozenset(str(g).lower() for g in generic)
 
 
-def _oem(path: Path, data: Any, rs: RuleSet) -> list[Rule]:
-    if not isinstance(data, dict) or not isinstance(data.get("brands"), list):
+def _oem(path: Path, data: Any, rs: RuleSet, *, required: bool = True) -> list[Rule]:
+    if not isinstance(data, dict) or not isinstance(data.get("brands", []), list):
+        raise _fail(path, None, "'brands:' must be a list")
+    if required and "brands" not in data:
         raise _fail(path, None, "needs a 'brands:' list")
-    for item in data["brands"]:
+    for item in data.get("brands", []):
         line = int(item.get("__line__", 0)) if isinstance(item, dict) else 0
         if not isinstance(item, dict):
             raise _fail(path, line, "each brand must be a mapping")
@@ -395,6 +401,8 @@ def _oem(path: Path, data: Any, rs: RuleSet) -> list[Rule]:
         if not isinstance(sources, list) or not sources:
             raise _fail(path, line, f"brand {brand!r} needs sources (citations)")
         strength = {"strong": 0.6, "moderate": 0.5, "weak": 0.25}[level]
+        if brand.lower() in rs.oem:
+            raise _fail(path, line, f"brand {brand!r} is declared twice")
         rs.oem[brand.lower()] = OemBrand(
             brand, tuple(str(a).lower() for a in item.get("aliases", [])), maker, strength
         )
@@ -405,24 +413,38 @@ def _oem(path: Path, data: Any, rs: RuleSet) -> list[Rule]:
 
 
 def load_rules(directory: Path) -> RuleSet:
-    """Load and validate every rule file of ``directory``."""
+    """Load and validate every rule file of ``directory``.
+
+    ``manufacturers.yaml`` and ``oem.yaml`` come first; any other file may also declare
+    ``manufacturers:`` and ``brands:`` of its own (one file per maker family holds its maker,
+    its brands and its rules), and every name is declared once across the directory.
+    """
     if not directory.is_dir():
         raise FingerprintDataError(
             f"{directory}: fingerprint directory not found; set CAMSCAN_FINGERPRINTS"
         )
     rs = RuleSet()
-    _manufacturers(
-        directory / "manufacturers.yaml", _load_yaml(directory / "manufacturers.yaml"), rs
-    )
-    rules = _oem(directory / "oem.yaml", _load_yaml(directory / "oem.yaml"), rs)
-    for path in sorted(directory.rglob("*.yaml")):
-        if path.name in ("manufacturers.yaml", "oem.yaml"):
+    core = ("manufacturers.yaml", "oem.yaml")
+    loaded = [(directory / name, _load_yaml(directory / name)) for name in core]
+    loaded += [
+        (path, _load_yaml(path))
+        for path in sorted(directory.rglob("*.yaml"))
+        if path.name not in core
+    ]
+    for path, data in loaded:
+        _manufacturers(path, data, rs, required=path.name == "manufacturers.yaml")
+    rules: list[Rule] = []
+    for path, data in loaded:
+        rules += _oem(path, data, rs, required=path.name == "oem.yaml")
+    for path, data in loaded:
+        if path.name in core:
             continue
-        data = _load_yaml(path)
-        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-            raise _fail(path, None, "needs a top-level 'rules:' list")
+        if not isinstance(data, dict) or not isinstance(data.get("rules", []), list):
+            raise _fail(path, None, "'rules:' must be a list")
+        if not any(k in data for k in ("rules", "manufacturers", "brands")):
+            raise _fail(path, None, "needs a 'rules:', 'manufacturers:' or 'brands:' list")
         default_field = data.get("field")
-        for raw in data["rules"]:
+        for raw in data.get("rules", []):
             rules.append(build_rule(path, raw, rs, default_field=default_field))
     seen: dict[str, Rule] = {}
     for rule in rules:

@@ -267,6 +267,41 @@ def test_good_file_loads(tmp_path: Path) -> None:
     assert any(r.id == "t.one" for r in rs.rules)
 
 
+MAKER_FILE = """manufacturers:
+  - name: Testmaker
+    makes: cameras
+brands:
+  - brand: Testbrand
+    manufacturer: Testmaker
+    level: strong
+    evidence: owned by Testmaker
+    sources: [test]
+rules:
+  - id: t.maker
+    field: http.server
+    literal: Testmaker-Webs
+    asserts: {manufacturer: Testmaker}
+    source: test
+    examples:
+      - value: Testmaker-Webs
+        expect: {manufacturer: Testmaker}
+        source: test
+"""
+
+
+def test_a_maker_file_declares_its_maker_and_brands(tmp_path: Path) -> None:
+    rs = load_rules(_broken_dir(tmp_path, MAKER_FILE))
+    assert rs.manufacturers["Testmaker"].makes == "cameras"
+    assert rs.oem["testbrand"].manufacturer == "Testmaker"
+    assert any(r.id == "t.maker" for r in rs.rules)
+
+
+def test_a_maker_declared_twice_is_refused(tmp_path: Path) -> None:
+    text = MAKER_FILE.replace("name: Testmaker", "name: Axis").replace("Testmaker}", "Axis}")
+    with pytest.raises(FingerprintDataError, match="declared twice"):
+        load_rules(_broken_dir(tmp_path, text))
+
+
 def _cli(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "camscan", *args],
