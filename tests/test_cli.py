@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from camscan.cli import cli
+from camscan.inventory.db import open_inventory
 
 
 def all_commands() -> list[tuple[str, click.Command]]:
@@ -46,8 +47,13 @@ def run(args: list[str], db: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _new_inventory(path: Path) -> Path:
+    open_inventory(str(path)).close()
+    return path
+
+
 def test_empty_inventory(tmp_path: Path) -> None:
-    db = tmp_path / "i.db"
+    db = _new_inventory(tmp_path / "i.db")
     r = run(["devices", "--format", "json"], db)
     assert r.returncode == 0 and json.loads(r.stdout) == []
     r = run(["devices"], db)
@@ -87,7 +93,7 @@ def test_bad_databases_are_one_line_and_untouched(tmp_path: Path) -> None:
     assert r.returncode == 2 and "not a readable camscan inventory" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert junk.read_bytes() == b"\x00garbage" * 100
-    future = tmp_path / "future.db"
+    future = _new_inventory(tmp_path / "future.db")
     assert run(["devices"], future).returncode == 0
     con = sqlite3.connect(future)
     con.execute("UPDATE alembic_version SET version_num='0099'")
@@ -100,7 +106,7 @@ def test_bad_databases_are_one_line_and_untouched(tmp_path: Path) -> None:
 
 
 def test_db_from_environment(tmp_path: Path) -> None:
-    db = tmp_path / "env.db"
+    db = _new_inventory(tmp_path / "env.db")
     r = subprocess.run(
         [sys.executable, "-m", "camscan", "scans"],
         capture_output=True,

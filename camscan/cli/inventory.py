@@ -9,9 +9,17 @@ from typing import Any
 import click
 
 from camscan.cli import AppContext
-from camscan.cli.output import DEVICE_COLUMNS, emit_json, format_option, table, text, to_csv
+from camscan.cli.output import (
+    DEVICE_COLUMNS,
+    Column,
+    emit_json,
+    format_option,
+    table,
+    text,
+    to_csv,
+)
 from camscan.inventory import repository as repo
-from camscan.inventory.db import open_inventory
+from camscan.inventory.db import read_inventory
 
 commands: list[click.Command] = []
 
@@ -20,25 +28,97 @@ def _fmt_conf(value: Any) -> str:
     return f"{float(value):.2f}" if isinstance(value, (int, float)) else ""
 
 
+BANDS = ("P1", "P2", "P3", "P4")
+TYPES = ("camera", "nvr", "dvr", "encoder", "not_camera", "unknown")
+
+
+def _priority(row: dict[str, Any]) -> tuple[float, int]:
+    """Highest replacement score first; unscored (not cameras) last, then by id."""
+    score = row["score"]
+    return (-(score if score is not None else -1.0), row["id"])
+
+
+def _made_by(row: dict[str, Any]) -> str:
+    if row["manufacturer"]:
+        return str(row["manufacturer"]) + (" (white label)" if row["white_label"] else "")
+    vendor = row.get("mac_vendor")
+    return f"? (NIC: {vendor})" if vendor else ""
+
+
+def select_devices(
+    rows: list[dict[str, Any]],
+    *,
+    bands: tuple[str, ...] = (),
+    makers: tuple[str, ...] = (),
+    types: tuple[str, ...] = (),
+    white_label: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows that pass every filter given, in priority order."""
+    wanted_makers = {mk.casefold() for mk in makers}
+    out = [
+        r
+        for r in rows
+        if (not bands or r["band"] in bands)
+        and (not types or r["device_type"] in types)
+        and (not wanted_makers or (r["manufacturer"] or "").casefold() in wanted_makers)
+        and (not white_label or r["white_label"])
+    ]
+    return sorted(out, key=_priority)
+
+
+DEVICE_TABLE = (
+    Column("band", 0),
+    Column("ip", 0, whole=True),
+    Column("type", 0),
+    Column("made by", 0),
+    Column("brand shown", 1),
+    Column("model", 2),
+    Column("score", 3),
+    Column("conf", 7),
+    Column("firmware", 6),
+    Column("mac", 5, whole=True),
+    Column("id", 4, whole=True),
+)
+
+
 @click.command()
-@click.option("--site", help="Only devices of this site.")
+@click.option("--site", help="Only devices of this site (case ignored).")
 @click.option("--cameras", is_flag=True, help="Only cameras, NVRs, DVRs and encoders.")
+@click.option("--band", "bands", multiple=True, type=click.Choice(BANDS), help="Only this band.")
+@click.option("--maker", "makers", multiple=True, help="Only devices made by this maker.")
+@click.option("--type", "types", multiple=True, type=click.Choice(TYPES), help="Only this type.")
+@click.option("--white-label", is_flag=True, help="Only white-labelled units (brand != maker).")
 @format_option(
     "table", "json", "csv", help="Output format (json is documented in docs/json-output.md)."
 )
-@click.option("--explain", is_flag=True, help="Show each device's score factors.")
+@click.option("--wide", is_flag=True, help="Every column, however wide the terminal.")
+@click.option("--explain", is_flag=True, help="Show the score factors of each ranked device.")
 @click.pass_obj
-def devices(app: AppContext, site: str | None, cameras: bool, fmt: str, explain: bool) -> None:
-    """List the inventory.
+def devices(
+    app: AppContext,
+    site: str | None,
+    cameras: bool,
+    bands: tuple[str, ...],
+    makers: tuple[str, ...],
+    types: tuple[str, ...],
+    white_label: bool,
+    fmt: str,
+    wide: bool,
+    explain: bool,
+) -> None:
+    """List the inventory, highest replacement priority first.
 
     \b
     Example:
       camscan devices --cameras
+      camscan devices --band P1 --band P2
+      camscan devices --maker Hikvision --white-label
       camscan devices --format json > inventory.json
       camscan devices --explain
     """
-    inv = open_inventory(app.db)
+    inv = read_inventory(app.db)
     rows = repo.list_devices(inv, site=site, cameras_only=cameras)
+    rows = select_devices(rows, bands=bands, makers=makers, types=types, white_label=white_label)
     if fmt == "json":
         emit_json(rows)
         return
@@ -46,43 +126,32 @@ def devices(app: AppContext, site: str | None, cameras: bool, fmt: str, explain:
         click.echo(to_csv(rows, DEVICE_COLUMNS), nl=False)
         return
     if not rows:
-        click.echo("No devices in the inventory yet; run `camscan scan <network>` first.")
+        click.echo("No devices match; run `camscan scan <network>` first, or loosen the filters.")
         return
     table(
         f"{len(rows)} devices ({sum(1 for r in rows if r['is_camera'])} cameras/NVRs/DVRs)",
-        (
-            "id",
-            "ip",
-            "mac",
-            "type",
-            "brand shown",
-            "made by",
-            "model",
-            "firmware",
-            "conf",
-            "band",
-            "score",
-        ),
+        DEVICE_TABLE,
         (
             (
-                r["id"],
+                r["band"] or "-",
                 r["ip"],
-                r["mac"],
                 r["device_type"],
+                _made_by(r),
                 r["brand"],
-                (r["manufacturer"] or "") + (" (white label)" if r["white_label"] else ""),
                 r["model"],
-                r["firmware"],
-                _fmt_conf(r["confidence"]),
-                r["band"],
                 "" if r["score"] is None else f"{r['score']:.0f}",
+                _fmt_conf(r["confidence"]),
+                r["firmware"],
+                r["mac"],
+                r["id"],
             )
             for r in rows
         ),
+        wide=wide,
     )
     if explain:
         for r in rows:
-            if r["score_factors"]:
+            if r["score_factors"] and r["band"]:
                 click.echo(f"\n#{r['id']} {text(r['ip'])}: score {r['score']:.0f} ({r['band']})")
                 for f in r["score_factors"]:
                     click.echo(
@@ -111,7 +180,7 @@ def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -
       camscan show 12 --json
       camscan show 12 --evidence-document | camscan identify -
     """
-    inv = open_inventory(app.db)
+    inv = read_inventory(app.db)
     if evidence_document:
         emit_json(repo.evidence_for(inv, device))
         return
@@ -175,7 +244,7 @@ def scans(app: AppContext, fmt: str) -> None:
       camscan scans
       camscan scans --format json
     """
-    rows = repo.list_scans(open_inventory(app.db))
+    rows = repo.list_scans(read_inventory(app.db))
     if fmt == "json":
         emit_json(rows)
         return
@@ -184,7 +253,16 @@ def scans(app: AppContext, fmt: str) -> None:
         return
     table(
         None,
-        ("id", "site", "status", "started", "finished", "targets", "hosts", "devices"),
+        (
+            Column("id", 0, whole=True),
+            Column("site", 0),
+            Column("status", 0),
+            Column("started", 1, whole=True),
+            Column("finished", 3, whole=True),
+            Column("targets", 2),
+            Column("hosts", 1),
+            Column("devices", 0),
+        ),
         (
             (
                 r["id"],
@@ -228,7 +306,7 @@ def export(app: AppContext, fmt: str, output: Path | None, site: str | None) -> 
       camscan export --format csv -o cameras.csv
       camscan export --format jsonl | jq .manufacturer
     """
-    rows = repo.list_devices(open_inventory(app.db), site=site)
+    rows = repo.list_devices(read_inventory(app.db), site=site)
     if fmt == "csv":
         data = to_csv(rows, DEVICE_COLUMNS)
     elif fmt == "jsonl":
@@ -259,7 +337,7 @@ def reidentify(app: AppContext, site: str | None) -> None:
 
     engine = load_engine()
     counts = repo.reidentify(
-        open_inventory(app.db), lambda doc: engine.identify(doc).to_dict(), site=site
+        read_inventory(app.db), lambda doc: engine.identify(doc).to_dict(), site=site
     )
     click.echo(f"re-identified {counts['devices']} devices; {counts['changed']} changed")
 

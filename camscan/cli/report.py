@@ -9,10 +9,10 @@ from typing import Any
 import click
 
 from camscan.cli import AppContext
-from camscan.cli.output import emit_json, format_option, table, text
+from camscan.cli.output import Column, emit_json, format_option, table, text
 from camscan.errors import UsageError
 from camscan.inventory import repository as repo
-from camscan.inventory.db import open_inventory, to_url
+from camscan.inventory.db import read_inventory, to_url
 
 commands: list[click.Command] = []
 
@@ -73,7 +73,7 @@ def report(
     if not any((output, pdf, csv_path, json_path, xlsx_path)):
         output = Path("camscan-report.html")
     files = write_report(
-        open_inventory(app.db),
+        read_inventory(app.db),
         html=output,
         pdf=pdf,
         csv=csv_path,
@@ -131,7 +131,7 @@ def plan(
     if not chosen or set(chosen) - {"P1", "P2", "P3", "P4"}:
         raise UsageError(f"--bands {bands!r}: give bands from P1, P2, P3, P4")
     amount = parse_amount(budget)
-    devices = repo.list_devices(open_inventory(app.db), site=site)
+    devices = repo.list_devices(read_inventory(app.db), site=site)
     if any(d.get("band") is None for d in devices):  # never scored: score now, not stored
         scores = score_devices(devices)
         devices = [
@@ -157,7 +157,17 @@ def plan(
     for ph in p.phases:
         table(
             f"Phase {ph.number}: {_money(ph.total, cur)}",
-            ("band", "score", "ip", "site", "made by", "brand", "model", "class", "cost"),
+            (
+                Column("band", 0),
+                Column("score", 3),
+                Column("ip", 0, whole=True),
+                Column("site", 4),
+                Column("made by", 0),
+                Column("brand", 2),
+                Column("model", 1),
+                Column("class", 5),
+                Column("cost", 0, whole=True),
+            ),
             (
                 (
                     i.device.get("band"),
@@ -207,7 +217,7 @@ def diff(app: AppContext, scan_a: int, scan_b: int, as_json: bool) -> None:
       camscan diff 3 4
       camscan diff 3 4 --json | jq '.firmware_changed'
     """
-    changes = repo.scan_changes(open_inventory(app.db), scan_a, scan_b)
+    changes = repo.scan_changes(read_inventory(app.db), scan_a, scan_b)
     if as_json:
         emit_json(changes)
         return
@@ -239,7 +249,7 @@ def _rescore_and_say(db: str, policy: Path | None = None) -> None:
     from camscan.scoring import rescore
     from camscan.scoring.policy import load_policy
 
-    inv = open_inventory(db)
+    inv = read_inventory(db)
     pol = load_policy(policy)
     n = rescore(inv, pol)
     devices = repo.list_devices(inv)
@@ -278,7 +288,7 @@ def tag(
     if devices and site:
         raise UsageError("tag either devices or a --site, not both")
     n = repo.set_tags(
-        open_inventory(app.db), device_refs=devices, site=site, zone=zone, criticality=criticality
+        read_inventory(app.db), device_refs=devices, site=site, zone=zone, criticality=criticality
     )
     what = f"site {text(site)} ({n} devices)" if site else f"{n} devices"
     click.echo(f"tagged {what}", err=True)
@@ -339,7 +349,15 @@ def vulns_list(kev_only: bool, as_json: bool) -> None:
     table(
         f"{len(entries)} entries; data of {data.data_date} "
         f"(KEV catalog {data.kev_catalog_version}) from {data.path}",
-        ("cve", "kev added", "vendor", "product", "cvss", "eol", "fixed in"),
+        (
+            Column("cve", 0, whole=True),
+            Column("kev added", 3, whole=True),
+            Column("vendor", 0),
+            Column("product", 1),
+            Column("cvss", 2),
+            Column("eol", 4),
+            Column("fixed in", 5),
+        ),
         (
             (
                 e["cve"],

@@ -7,12 +7,14 @@ DatabaseError that says what to do; nothing already stored is altered by a faile
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -39,6 +41,13 @@ def alembic_config(url: str) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
+
+
+def _sqlite_readonly_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -164,6 +173,40 @@ def open_inventory(db: str, *, upgrade: bool = True) -> Inventory:
     except DatabaseError:
         engine.dispose()
         raise
+    return Inventory(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def read_inventory(db: str) -> Inventory:
+    """Open an existing inventory for reading: never creates one (a mistyped ``--db`` is an
+    error that says so), and opens a file it cannot write (a copy on a read-only share)
+    read-only, without migrations."""
+    url = to_url(db)
+    if not url.startswith("sqlite:///"):
+        return open_inventory(db)
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.is_file():
+        raise DatabaseError(
+            f"no inventory at {path}; run `camscan scan <network>` first, or give the "
+            "inventory's path with --db (or $CAMSCAN_DB)"
+        )
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return open_inventory(db)
+    # SQLite's immutable mode reads a file on read-only media without its -wal/-shm files.
+    ro_url = f"sqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true"
+    engine = create_engine(ro_url, future=True)
+    event.listen(engine, "connect", _sqlite_readonly_pragmas)
+    script = ScriptDirectory.from_config(alembic_config(url))
+    try:
+        current = schema_revision(engine)
+    except (DBAPIError, sqlite3.Error) as err:
+        engine.dispose()
+        raise explain(err, str(path)) from None
+    if current != script.get_current_head():
+        engine.dispose()
+        raise DatabaseError(
+            f"the read-only inventory {path} has schema {current}, not {script.get_current_head()};"
+            " copy it somewhere writable and run camscan on the copy"
+        )
     return Inventory(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 

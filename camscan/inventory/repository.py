@@ -403,13 +403,35 @@ def device_record(dev: m.Device) -> dict[str, Any]:
     return rec
 
 
+def site_names(inv: Inventory) -> list[str]:
+    """Every site of the inventory, by name."""
+    with inv.session() as s:
+        return list(s.scalars(select(m.Site.name).order_by(m.Site.name)))
+
+
+def resolve_site(inv: Inventory, name: str) -> str:
+    """The stored spelling of a site named ``name`` (case and spacing ignored); a
+    UsageError listing the sites that exist when there is none."""
+    names = site_names(inv)
+
+    def key(n: str) -> str:
+        return " ".join(n.split()).casefold()
+
+    for n in names:
+        if key(n) == key(name):
+            return n
+    known = ", ".join(repr(n) for n in names[:10]) or "none yet"
+    raise UsageError(f"no site {name!r} in this inventory (sites: {known}); check --site and --db")
+
+
 def list_devices(
     inv: Inventory, *, site: str | None = None, cameras_only: bool = False
 ) -> list[dict[str, Any]]:
+    site_name = resolve_site(inv, site) if site else None
     with inv.session() as s:
         q = select(m.Device).join(m.Site)
-        if site:
-            q = q.where(m.Site.name == site)
+        if site_name:
+            q = q.where(m.Site.name == site_name)
         if cameras_only:
             q = q.where(m.Device.is_camera.is_(True))
         return [device_record(d) for d in s.scalars(q.order_by(m.Device.id))]
