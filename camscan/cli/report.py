@@ -221,8 +221,13 @@ def diff(app: AppContext, scan_a: int, scan_b: int, as_json: bool) -> None:
     if as_json:
         emit_json(changes)
         return
-    total = sum(len(v) for v in changes.values())
+    total = sum(len(v) for k, v in changes.items() if k != "not_scanned")
     click.echo(f"scan {scan_a} -> scan {scan_b}: {total} changes")
+    if changes["not_scanned"]:
+        click.echo(
+            f"  ({len(changes['not_scanned'])} devices of scan {scan_a} were outside the "
+            f"scope of scan {scan_b}: not asked, so not counted as missing)"
+        )
 
     def who(d: dict[str, Any]) -> str:
         return f"{text(d.get('manufacturer') or 'unknown')} {text(d.get('model'))}".strip()

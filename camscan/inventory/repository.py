@@ -100,10 +100,17 @@ def finish_scan(inv: Inventory, scan_id: int, status: str, hosts_probed: int) ->
             _record_missing(s, scan)
 
 
-def _record_missing(s: Session, scan: m.Scan) -> None:
+def _scan_scope(scan: m.Scan) -> Scope | None:
+    """The scope a scan covered, or None for an old or odd scope record."""
     try:
-        scope = Scope.build([parse_target(t, resolve=False) for t in scan.scope.get("cidrs", [])])
-    except ScopeError:  # an old or odd scope record: no missing marks
+        return Scope.build([parse_target(t, resolve=False) for t in scan.scope.get("cidrs", [])])
+    except ScopeError:
+        return None
+
+
+def _record_missing(s: Session, scan: m.Scan) -> None:
+    scope = _scan_scope(scan)
+    if scope is None:  # no missing marks without a scope to judge by
         return
     seen = set(s.scalars(select(m.Sighting.device_id).where(m.Sighting.scan_id == scan.id)))
     for dev in s.scalars(select(m.Device).where(m.Device.site_id == scan.site_id)):
@@ -641,20 +648,27 @@ def scan_changes(inv: Inventory, scan_a: int, scan_b: int) -> dict[str, list[dic
             }
 
         a, b = seen(scan_a), seen(scan_b)
+        later = s.get(m.Scan, max(scan_a, scan_b))
+        scope_b = _scan_scope(later) if later is not None else None
         devs = {
             d.id: d for d in s.scalars(select(m.Device).where(m.Device.id.in_(set(a) | set(b))))
         }
         out: dict[str, list[dict[str, Any]]] = {
             "new": [],
             "missing": [],
+            "not_scanned": [],
             "moved": [],
             "firmware_changed": [],
             "changed": [],
         }
         for dev_id in sorted(set(b) - set(a)):
             out["new"].append(device_record(devs[dev_id]))
+        # Missing means in the later scan's scope and not answering; a device outside a
+        # partial re-scan's scope was simply not asked.
         for dev_id in sorted(set(a) - set(b)):
-            out["missing"].append(device_record(devs[dev_id]))
+            ip = a[dev_id].ip
+            asked = scope_b is None or (ip is not None and scope_b.contains(ip))
+            out["missing" if asked else "not_scanned"].append(device_record(devs[dev_id]))
         lo, hi = sorted((scan_a, scan_b))
         for dev_id in sorted(set(a) & set(b)):
             if a[dev_id].ip != b[dev_id].ip:

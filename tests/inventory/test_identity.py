@@ -161,3 +161,18 @@ def test_services_and_observations_kept(inv: Inventory) -> None:
     doc = repo.evidence_for(inv, str(dev))
     assert doc["http"][0]["port"] == 8080
     assert {"probe": "rtsp", "port": 554, "error": "timeout after 3.0 s"} in doc["probe_errors"]
+
+
+def test_a_partial_rescan_marks_only_its_own_scope_missing(inv: Inventory) -> None:
+    """Re-scanning one /26 of a site says nothing of the devices outside it."""
+    s1 = scan(inv, [(f"10.1.0.{n}", None, verdict(serial=f"SN{n}")) for n in (10, 20, 100, 110)])
+    part = {**SCOPE, "cidrs": ["10.1.0.0/26"]}
+    s2 = repo.start_scan(inv, "school", part, {})
+    repo.record_host(inv, s2, "10.1.0.10", None, http_obs("10.1.0.10"), verdict(serial="SN10"))
+    repo.finish_scan(inv, s2, "complete", 1)
+    changes = repo.scan_changes(inv, s1, s2)
+    assert [d["ip"] for d in changes["missing"]] == ["10.1.0.20"]
+    assert sorted(d["ip"] for d in changes["not_scanned"]) == ["10.1.0.100", "10.1.0.110"]
+    ids = {d["ip"]: d["id"] for d in repo.list_devices(inv)}
+    assert ("presence", "present", "missing") in history(inv, ids["10.1.0.20"])
+    assert all(h[0] != "presence" for h in history(inv, ids["10.1.0.100"]))
