@@ -270,6 +270,7 @@ def _rescore_and_say(db: str, policy: Path | None = None) -> None:
     type=click.Choice(["high", "medium", "low"]),
     help="How critical the place is; raises the score (docs/scoring.md).",
 )
+@click.option("--clear", is_flag=True, help="Remove the zone and criticality given before.")
 @click.pass_obj
 def tag(
     app: AppContext,
@@ -277,6 +278,7 @@ def tag(
     site: str | None,
     zone: str | None,
     criticality: str | None,
+    clear: bool,
 ) -> None:
     """Assign zone and criticality to devices (by id, IP, MAC or serial) or to a whole
     site, then re-score.
@@ -285,18 +287,27 @@ def tag(
     Example:
       camscan tag 10.77.0.23 10.77.0.24 --zone "Server room" --criticality high
       camscan tag --site "Main school" --criticality medium
+      camscan tag 10.77.0.23 --clear
     """
     if not devices and not site:
         raise UsageError("name devices (id, IP, MAC or serial) or a --site to tag")
-    if zone is None and criticality is None:
-        raise UsageError("give --zone and/or --criticality")
+    if zone is None and criticality is None and not clear:
+        raise UsageError("give --zone and/or --criticality, or --clear")
+    if clear and (zone is not None or criticality is not None):
+        raise UsageError("--clear removes tags: give it without --zone/--criticality")
     if devices and site:
         raise UsageError("tag either devices or a --site, not both")
     n = repo.set_tags(
-        read_inventory(app.db), device_refs=devices, site=site, zone=zone, criticality=criticality
+        read_inventory(app.db),
+        device_refs=devices,
+        site=site,
+        zone=zone,
+        criticality=criticality,
+        clear=clear,
     )
-    what = f"site {text(site)} ({n} devices)" if site else f"{n} devices"
-    click.echo(f"tagged {what}", err=True)
+    count = f"{n} device" + ("" if n == 1 else "s")
+    what = f"site {text(site)} ({count})" if site else count
+    click.echo(f"{'cleared tags of' if clear else 'tagged'} {what}", err=True)
     _rescore_and_say(app.db)
 
 

@@ -600,29 +600,30 @@ def set_tags(
     site: str | None = None,
     zone: str | None = None,
     criticality: str | None = None,
+    clear: bool = False,
 ) -> int:
-    """Assign zone/criticality to devices, or criticality to a whole site; returns count."""
-    n = 0
+    """Assign zone/criticality to devices, or criticality to a whole site (``clear`` removes
+    them); returns how many distinct devices were tagged."""
+    site_name = resolve_site(inv, site) if site else None
     with inv.session() as s:
-        if site and not list(device_refs):
-            st = s.scalars(select(m.Site).where(m.Site.name == site)).first()
-            if st is None:
-                raise UsageError(f"no site {site!r}; `camscan scans` lists the sites scanned")
-            if criticality is not None:
-                st.criticality = criticality
+        if site_name and not list(device_refs):
+            st = s.scalars(select(m.Site).where(m.Site.name == site_name)).one()
+            if criticality is not None or clear:
+                st.criticality = None if clear else criticality
+            n = 0
             for dev in s.scalars(select(m.Device).where(m.Device.site_id == st.id)):
-                if zone is not None:
-                    dev.zone = zone
+                if zone is not None or clear:
+                    dev.zone = None if clear else zone
                 n += 1
             return n
-        for ref in device_refs:
-            dev = find_device(s, ref)
-            if zone is not None:
-                dev.zone = zone
-            if criticality is not None:
-                dev.criticality = criticality
-            n += 1
-    return n
+        # The same device named twice (by IP and by id) is tagged, and counted, once.
+        devices = {d.id: d for d in (find_device(s, ref) for ref in device_refs)}
+        for dev in devices.values():
+            if zone is not None or clear:
+                dev.zone = None if clear else zone
+            if criticality is not None or clear:
+                dev.criticality = None if clear else criticality
+        return len(devices)
 
 
 def store_scores(inv: Inventory, scores: Iterable[tuple[int, float, str, list[Any]]]) -> None:

@@ -88,6 +88,13 @@ def parse_target(text: str, *, resolve: bool = True) -> Target:
         addr = None
     if addr is not None:
         return Target(text, "address", (netaddr.IPRange(addr, addr),))
+    if text.rstrip(".").rsplit(".", 1)[-1].isdigit():
+        # A name whose last label is all digits is no hostname (RFC 3696 section 2): it is a
+        # mistyped address, never something to look up in DNS.
+        raise ScopeError(
+            f"{text!r} is not an IPv4 address (four numbers 0-255, e.g. 10.0.0.25) "
+            "nor a hostname"
+        )
     if not _looks_like_hostname(text):
         raise ScopeError(
             f"cannot read target {text!r}; give an address (10.0.0.5), CIDR (10.0.0.0/24), "

@@ -65,6 +65,8 @@ def test_hostname_resolves() -> None:
         (["not_a_host!"], {}, "cannot read target"),
         (["10.0.0.50-10"], {}, "end comes before"),
         (["10.0.0.1-10.0.0.x"], {}, "bad range"),
+        (["10.0.0.256"], {}, "not an IPv4 address"),
+        (["192.168.1"], {}, "not an IPv4 address"),
         (["300.1.1.1/24"], {}, "bad network"),
         ([], {}, "no targets"),
         (["10.0.0.1"], {"exclude": ["10.0.0.1"]}, "nothing left"),

@@ -49,7 +49,7 @@ def test_rescore_with_a_policy_file(site: Site, tmp_path: Path) -> None:
 def test_tag_rescored(site: Site) -> None:
     run(site, "rescore")
     r = run(site, "tag", "10.20.0.14", "--zone", "Server room", "--criticality", "high")
-    assert r.exit_code == 0 and "tagged 1 devices" in r.output
+    assert r.exit_code == 0 and "tagged 1 device\n" in r.output
     dev = json.loads(run(site, "show", "10.20.0.14", "--json").output)
     assert dev["zone"] == "Server room" and dev["score"] == 12
     r = CliRunner().invoke(cli, ["--db", str(site.path), "tag", "10.20.0.14"])
