@@ -18,6 +18,7 @@ from camscan.cli.output import (
     text,
     to_csv,
 )
+from camscan.config import PORT_NAMES
 from camscan.inventory import repository as repo
 from camscan.inventory.db import read_inventory
 
@@ -162,6 +163,30 @@ def devices(
 commands.append(devices)
 
 
+def shown(value: Any, limit: int = 100) -> str:
+    """Device text for one line: CR, LF and TAB written as \\r, \\n, \\t (a reader sees
+    the line endings a device sent), other control codes as ?, cut at ``limit``."""
+    s = str(value if value is not None else "")[:limit]
+    s = s.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return text(s)
+
+
+def evidence_lines(evidence: list[dict[str, Any]]) -> list[tuple[tuple[Any, str], list[str]]]:
+    """Evidence as lines a person reads: the same rule on the same value, seen on several
+    paths or ports, is one line naming every place it was seen."""
+    lines: dict[tuple[Any, str], list[str]] = {}
+    for e in evidence:
+        body = (
+            f"{text(e.get('field'))} = {shown(e.get('value'))} -> "
+            f"{text(json.dumps(e.get('asserts')))}"
+        )
+        key = (e.get("strength", ""), body)
+        place = str(e.get("source") or "")
+        if place not in lines.setdefault(key, []):
+            lines[key].append(place)
+    return list(lines.items())
+
+
 @click.command()
 @click.argument("device")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
@@ -207,11 +232,11 @@ def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -
             p(f"  {f.get('points', 0):+6.1f}  {text(f.get('factor'))}: {text(f.get('reason'))}")
     if rec["evidence"]:
         p("\nEvidence:")
-        for e in rec["evidence"]:
-            p(
-                f"  [{e.get('strength', '')}] {text(e.get('source'))} {text(e.get('field'))} = "
-                f"{text(str(e.get('value'))[:100])} -> {text(json.dumps(e.get('asserts')))}"
-            )
+        for line, sources in evidence_lines(rec["evidence"]):
+            more = f"  (also {', '.join(sources[1:4])}" if len(sources) > 1 else ""
+            if len(sources) > 4:
+                more += f" and {len(sources) - 4} more"
+            p(f"  [{line[0]}] {text(sources[0])} {line[1]}{more + ')' if more else ''}")
     if rec["errors"]:
         p("\nWhat failed:")
         for e in rec["errors"]:
@@ -219,7 +244,9 @@ def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -
     if rec["services"]:
         p("\nServices:")
         for sv in rec["services"]:
-            p(f"  {sv['port']}/{sv['protocol']:<4} {text(sv['name']):<16} {text(sv['banner'])}")
+            known = PORT_NAMES.get(sv["port"]) if sv["protocol"] == "tcp" else None
+            name = text(sv["name"]) + (f" ({known})" if known and sv["name"] == "tcp" else "")
+            p(f"  {sv['port']}/{sv['protocol']:<4} {name:<16} {shown(sv['banner'])}")
     if rec["addresses"]:
         p("\nAddresses:")
         for a in rec["addresses"]:

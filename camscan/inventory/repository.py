@@ -222,11 +222,15 @@ def match_device(s: Session, site_id: int, keys: IdentityKeys) -> m.Device | Non
     return None
 
 
-def _change(s: Session, dev: m.Device, scan_id: int | None, field: str, new: Any) -> None:
+def _change(
+    s: Session, dev: m.Device, scan_id: int | None, field: str, new: Any, *, first: bool = False
+) -> None:
+    """Set a device field, keeping the old value as history (not on the first sighting: the
+    placeholder "unknown" of a new device is no earlier state)."""
     old = getattr(dev, field)
     if new is None or new == old:
         return
-    if old is not None:
+    if old is not None and not first:
         s.add(
             m.Change(
                 device_id=dev.id,
@@ -243,6 +247,7 @@ def apply_verdict(
     s: Session, dev: m.Device, verdict: dict[str, Any], scan_id: int | None, source: str
 ) -> None:
     """Store a verdict and flatten it onto the device, keeping old values as history."""
+    first = not dev.verdict
     s.add(
         m.Verdict(
             device_id=dev.id,
@@ -257,7 +262,9 @@ def apply_verdict(
     )
     for field in ("manufacturer", "brand", "model", "firmware", "device_type"):
         value = verdict.get(field)
-        _change(s, dev, scan_id, field, str(value)[:200] if value is not None else None)
+        _change(
+            s, dev, scan_id, field, str(value)[:200] if value is not None else None, first=first
+        )
     dev.is_camera = bool(verdict.get("is_camera"))
     dev.white_label = bool(verdict.get("white_label"))
     dev.confidence = float(verdict.get("confidence") or 0.0)
@@ -698,3 +705,44 @@ def scan_changes(inv: Inventory, scan_a: int, scan_b: int) -> dict[str, list[dic
                     }
                 )
         return out
+
+
+# --- the policy in force per site ------------------------------------------------------
+
+
+def site_policies(inv: Inventory) -> dict[str, dict[str, Any]]:
+    """The stored policy of each site that has one, by site name: name, version, source,
+    sha256, text and set_at.  A site missing here is scored with the default."""
+    with inv.session() as s:
+        rows = s.execute(select(m.Site.name, m.SitePolicy).join(m.SitePolicy)).all()
+        return {
+            name: {
+                "name": p.name,
+                "version": p.version,
+                "source": p.source,
+                "sha256": p.sha256,
+                "text": p.text,
+                "set_at": _iso(p.set_at),
+            }
+            for name, p in rows
+        }
+
+
+def set_site_policy(inv: Inventory, sites: Sequence[str], policy: dict[str, str] | None) -> int:
+    """Store ``policy`` (name, version, source, sha256, text) as the one in force for each of
+    ``sites`` (stored names), or with None go back to the default; returns how many sites."""
+    with inv.session() as s:
+        for name in sites:
+            site = s.scalars(select(m.Site).where(m.Site.name == name)).one()
+            row = s.get(m.SitePolicy, site.id)
+            if policy is None:
+                if row is not None:
+                    s.delete(row)
+                continue
+            if row is None:
+                row = m.SitePolicy(site_id=site.id)
+                s.add(row)
+            for key in ("name", "version", "source", "sha256", "text"):
+                setattr(row, key, policy[key])
+            row.set_at = m.utcnow()
+    return len(sites)
