@@ -7,7 +7,8 @@ CamscanError                 base; every message says what to do next
  |    +-- PolicyError         a broken policy / costs file
  +-- FingerprintDataError    a broken rule file (names file and line)
  +-- LabError                the simulated site could not be built or removed
- +-- ProbeError              one probe failed on one host (recorded, never fatal)
+
+A probe that fails on one host raises nothing: the failure is recorded on its observation.
 """
 
 from __future__ import annotations
@@ -42,6 +43,3 @@ class FingerprintDataError(CamscanError):
 class LabError(CamscanError):
     exit_code = 2
 
-
-class ProbeError(CamscanError):
-    pass

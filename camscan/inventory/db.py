@@ -211,7 +211,7 @@ def read_inventory(db: str) -> Inventory:
 
 
 def upgrade_to(db: str, revision: str) -> None:
-    """Bring the inventory to a given schema revision (tests and `camscan db upgrade`)."""
+    """Bring the inventory to a given schema revision (the migration tests)."""
     url = to_url(db)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":

@@ -25,8 +25,7 @@ from camscan.inventory.identity import IdentityKeys, conflicts, normalise_mac
 from camscan.observations import Observation, evidence_document
 from camscan.scope.targets import Scope, parse_target
 
-# Fields whose changes are kept as history (old value in a Change row).
-TRACKED = ("ip", "mac", "serial", "manufacturer", "brand", "model", "firmware", "device_type")
+# The verdict fields every device record carries (docs/json-output.md).
 VERDICT_FIELDS = (
     "is_camera",
     "device_type",
