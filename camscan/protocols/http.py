@@ -13,6 +13,9 @@ import mmh3
 from camscan.protocols._common import (
     ParseError,
     child_texts,
+    declared_charset,
+    decode_text,
+    inflate,
     local,
     namespace,
     parse_xml,
@@ -106,45 +109,104 @@ def favicon_hash(data: bytes) -> int:
     return int(mmh3.hash(base64.encodebytes(data)))
 
 
-def dechunk(body: bytes) -> bytes:
-    """The payload of a ``Transfer-Encoding: chunked`` body; a broken tail is kept as is."""
+# A decoded body is kept up to this size: enough for any page a fingerprint reads, and the
+# ceiling a gzip bomb (a few KiB that inflate to gigabytes) runs into.
+MAX_DECODED_BYTES = 1024 * 1024
+_CHUNK_LINE = re.compile(rb"\r?\n")
+
+
+def dechunk_body(body: bytes) -> tuple[bytes, str | None]:
+    """The payload of a ``Transfer-Encoding: chunked`` body and a note when its framing is
+    broken: LF-only chunk lines are read; a cut tail keeps the part of the last chunk that
+    came; a size line that is not hex ends the payload there (or, when it is the first
+    line, the body was not chunked at all and is returned as sent)."""
     out = bytearray()
     pos = 0
     while pos < len(body):
-        eol = body.find(b"\r\n", pos)
-        if eol < 0:
-            break
-        size_text = body[pos:eol].split(b";", 1)[0].strip()
+        m = _CHUNK_LINE.search(body, pos)
+        if m is None:
+            return bytes(out), "chunked body cut off in a size line"
+        size_text = body[pos : m.start()].split(b";", 1)[0].strip()
         try:
             size = int(size_text, 16)
         except ValueError:
-            return bytes(out) + body[pos:] if out else body
+            if not out:
+                return body, "body declared chunked is not; kept as sent"
+            return bytes(out), "chunked body has a broken size line; read up to it"
         if size == 0:
-            return bytes(out)
-        out += body[eol + 2 : eol + 2 + size]
-        pos = eol + 2 + size + 2
-    return bytes(out) if out else body
+            return bytes(out), None
+        start = m.end()
+        out += body[start : start + size]
+        if len(out) > MAX_DECODED_BYTES:
+            return bytes(out[:MAX_DECODED_BYTES]), "chunked body over the decoded-size cap"
+        if start + size > len(body):
+            return bytes(out), "chunked body cut off mid-chunk"
+        pos = start + size
+        eol = _CHUNK_LINE.match(body, pos)
+        pos = eol.end() if eol else pos
+    return bytes(out), "chunked body cut off before the last chunk"
+
+
+def dechunk(body: bytes) -> bytes:
+    """The payload of a ``Transfer-Encoding: chunked`` body; a broken tail is kept as is."""
+    return dechunk_body(body)[0]
+
+
+def decode_body(message: Message) -> tuple[bytes, list[str]]:
+    """The body's bytes as the server meant them: de-chunked, then gunzipped/inflated per
+    ``Content-Encoding`` (capped at MAX_DECODED_BYTES), with notes on what was broken."""
+    body = message.raw_body
+    notes: list[str] = []
+    if "chunked" in ",".join(message.get_all("Transfer-Encoding")).lower():
+        body, note = dechunk_body(body)
+        if note:
+            notes.append(note)
+    encodings = [
+        e.strip()
+        for value in message.get_all("Content-Encoding")
+        for e in value.split(",")
+        if e.strip() and e.strip().lower() != "identity"
+    ]
+    for enc in reversed(encodings[-3:]):  # applied in order listed: undo from the last
+        body, note = inflate(body, enc, MAX_DECODED_BYTES)
+        if note:
+            notes.append(note)
+    return body, notes
 
 
 def favicon_of(raw: bytes | str) -> int | None:
-    """The favicon hash of a full ``200`` HTTP reply to ``/favicon.ico``, else None."""
-    data = to_bytes(raw, what="favicon reply")
-    head, sep, body = data.partition(b"\r\n\r\n")
-    if not sep or not body or not re.match(rb"HTTP/\d(?:\.\d)? 200\b", head):
+    """The favicon hash of a full ``200`` HTTP reply to ``/favicon.ico``, else None; the
+    hash is of the icon itself (de-chunked and decompressed), as Shodan computes it."""
+    try:
+        message = parse_message(to_bytes(raw, what="favicon reply"), expect=("HTTP",), what="x")
+    except ParseError:
         return None
-    if re.search(rb"(?im)^transfer-encoding:\s*chunked", head):
-        body = dechunk(body)
+    if message.status != 200 or not message.complete or not message.raw_body:
+        return None
+    body, _ = decode_body(message)
     return favicon_hash(body)
 
 
 def parse_http_response(raw: bytes | str) -> HttpResponse:
-    """Parse a full HTTP response (status line, headers, body)."""
+    """Parse a full HTTP response (status line, headers, body).
+
+    The body is decoded the way a browser would: chunked framing, then Content-Encoding
+    (gzip, deflate; capped), then the declared charset (Content-Type ``charset=``, the XML
+    declaration, an HTML ``<meta charset>``; GB2312/GBK read as GB18030; UTF-8 when none
+    is declared).  Text given as ``str`` is already decoded and keeps its characters.
+    What was broken on the way is in ``message.notes``."""
     message = parse_message(raw, expect=("HTTP",), what="HTTP reply")
     if message.status is None:
         raise ParseError("HTTP reply: a request, not a response")
-    if "chunked" in (message.get("Transfer-Encoding") or "").lower():
-        decoded = dechunk(message.body.encode("utf-8", "replace"))
-        message = replace(message, body=decoded.decode("utf-8", "replace"))
+    body_bytes, notes = decode_body(message)
+    if isinstance(raw, str) and body_bytes == message.raw_body:
+        text = message.body  # already text: a declared charset says nothing more
+    else:
+        charset = declared_charset(body_bytes, message.get("Content-Type"))
+        text, note = decode_text(body_bytes, charset)
+        if note:
+            notes.append(note)
+    message = replace(message, body=text, notes=(*message.notes, *notes))
     body = message.body
     title = None
     t = _TITLE.search(body[:BODY_SCAN_CHARS])
