@@ -22,6 +22,14 @@ CAMERA_TYPES = ("camera", "nvr", "dvr", "encoder")
 CAPTURES = frozenset({"model", "firmware", "serial", "brand", "mac"})
 ASSERT_KEYS = frozenset({"manufacturer", "brand", "device_type", "family", "oem_build"})
 STRENGTHS = {"strong": 0.9, "medium": 0.6, "weak": 0.25}
+# A brand's link to its maker, on the rule scale's names (``moderate`` is the old spelling of
+# ``medium``).  A label is a claim about the supply chain, not firmware evidence, so each
+# level counts one notch under the rule scale: strong (ownership, or the parent's own
+# firmware/API on the brand's units) still decides, medium (one signature or report) just
+# decides, weak (unverified) never does.
+BRAND_LINK = {"strong": 0.6, "medium": 0.5, "weak": 0.25}
+BRAND_LEVELS = {"strong": "strong", "medium": "medium", "moderate": "medium", "weak": "weak"}
+BRAND_EXAMPLE_KEYS = frozenset({"value", "field", "expect", "source", "note", "__line__"})
 # Decisions need one piece of evidence at least this strong: weak signals never decide alone.
 DECIDING = 0.5
 # A MAC OUI names the NIC's registrant, not necessarily the maker (research 13).
@@ -199,6 +207,23 @@ class Manufacturer:
 
 
 @dataclass(frozen=True, slots=True)
+class BrandExample:
+    """A real value a brand's devices present, and the brand and maker it must lead to.
+
+    Without ``field`` the value is a name as a device presents it (ONVIF Manufacturer, DHIP
+    Vendor, an IEEE registrant): it must canonicalise to the brand, and the brand must lead
+    to its maker.  With ``field`` (``model``, ``http.server`` ...) the rules of that field
+    must give the brand and maker from the value.
+    """
+
+    value: str
+    field: str | None
+    expect: dict[str, Any]
+    source: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class OemBrand:
     """A brand sold on another company's hardware."""
 
@@ -206,6 +231,8 @@ class OemBrand:
     aliases: tuple[str, ...]
     manufacturer: str
     strength: float
+    level: str = "medium"
+    examples: tuple[BrandExample, ...] = ()
 
 
 @dataclass
@@ -380,6 +407,40 @@ def _manufacturers(path: Path, data: Any, rs: RuleSet, *, required: bool = True)
     rs.generic_brands |= frozenset(str(g).lower() for g in generic)
 
 
+def _brand_examples(
+    path: Path, line: int, raw: Any, brand: str, rs: RuleSet
+) -> tuple[BrandExample, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _fail(
+            path, line, f"brand {brand!r} has no examples (a real value its devices present)"
+        )
+    out = []
+    for ex in raw:
+        if not isinstance(ex, dict):
+            raise _fail(path, line, f"brand {brand!r}: an example must be a mapping")
+        ln = int(ex.get("__line__", line))
+        unknown = set(ex) - BRAND_EXAMPLE_KEYS
+        if unknown:
+            raise _fail(path, ln, f"brand example: unknown keys {sorted(unknown)}")
+        value = _text(path, ln, ex.get("value"), "brand example value")
+        fld = ex.get("field")
+        if fld is not None and (
+            not isinstance(fld, str) or (fld not in FIELDS and not fld.startswith(FIELD_PREFIXES))
+        ):
+            raise _fail(path, ln, f"brand example: unknown field {fld!r} (docs/fingerprints.md)")
+        expect = strip_lines(ex.get("expect"))
+        if not isinstance(expect, dict) or "manufacturer" not in expect:
+            raise _fail(path, ln, f"brand {brand!r}: example needs expect: {{manufacturer: ...}}")
+        bad = set(expect) - {"manufacturer", "brand"}
+        if bad:
+            raise _fail(path, ln, f"brand example expect: unknown keys {sorted(bad)}")
+        if expect["manufacturer"] not in rs.manufacturers:
+            raise _fail(path, ln, f"manufacturer {expect['manufacturer']!r} is not declared")
+        source = _text(path, ln, ex.get("source"), "brand example source (a citation)")
+        out.append(BrandExample(value, fld, expect, source, ln))
+    return tuple(out)
+
+
 def _oem(path: Path, data: Any, rs: RuleSet, *, required: bool = True) -> list[Rule]:
     if not isinstance(data, dict) or not isinstance(data.get("brands", []), list):
         raise _fail(path, None, "'brands:' must be a list")
@@ -393,18 +454,22 @@ def _oem(path: Path, data: Any, rs: RuleSet, *, required: bool = True) -> list[R
         maker = item.get("manufacturer")
         if maker not in rs.manufacturers:
             raise _fail(path, line, f"manufacturer {maker!r} is not in manufacturers.yaml")
-        level = item.get("level")
-        if level not in ("strong", "moderate", "weak"):
-            raise _fail(path, line, "level must be strong, moderate or weak")
+        level = BRAND_LEVELS.get(str(item.get("level")))
+        if level is None:
+            raise _fail(path, line, "level must be strong, medium or weak")
         _text(path, line, item.get("evidence"), "evidence")
         sources = item.get("sources")
         if not isinstance(sources, list) or not sources:
             raise _fail(path, line, f"brand {brand!r} needs sources (citations)")
-        strength = {"strong": 0.6, "moderate": 0.5, "weak": 0.25}[level]
         if brand.lower() in rs.oem:
             raise _fail(path, line, f"brand {brand!r} is declared twice")
         rs.oem[brand.lower()] = OemBrand(
-            brand, tuple(str(a).lower() for a in item.get("aliases", [])), maker, strength
+            brand,
+            tuple(str(a).lower() for a in item.get("aliases", [])),
+            maker,
+            BRAND_LINK[level],
+            level,
+            _brand_examples(path, line, item.get("examples"), brand, rs),
         )
     patterns = data.get("model_patterns", [])
     if not isinstance(patterns, list):

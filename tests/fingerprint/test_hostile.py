@@ -276,6 +276,10 @@ brands:
     level: strong
     evidence: owned by Testmaker
     sources: [test]
+    examples:
+      - value: Testbrand
+        expect: {manufacturer: Testmaker}
+        source: test
 rules:
   - id: t.maker
     field: http.server
