@@ -22,7 +22,7 @@ EXISTING = click.Path(dir_okay=False, exists=True, path_type=Path)
 
 
 def _money(amount: float, currency: str) -> str:
-    return f"{currency} {amount:,.0f}" if currency else f"{amount:,.0f}"
+    return f"{currency} {amount:,.0f}"
 
 
 def _band_counts(devices: list[dict[str, Any]]) -> str:
@@ -133,7 +133,13 @@ def plan(
     amount = parse_amount(budget)
     devices = repo.list_devices(read_inventory(app.db), site=site)
     if any(d.get("band") is None for d in devices):  # never scored: score now, not stored
-        scores = score_devices(devices)
+        from camscan.scoring import policies_in_force
+
+        in_force = policies_in_force(read_inventory(app.db))
+        scores = {
+            int(d["id"]): score_devices([d], in_force.get(str(d["site"])))[int(d["id"])]
+            for d in devices
+        }
         devices = [
             {**d, "score": scores[d["id"]].value, "band": scores[d["id"]].band,
              "score_factors": scores[d["id"]].factors}
@@ -156,7 +162,7 @@ def plan(
         return
     for ph in p.phases:
         table(
-            f"Phase {ph.number}: {_money(ph.total, cur)}",
+            f"Phase {ph.number}: {_money(ph.total, cur)} ({ph.bands})",
             (
                 Column("band", 0),
                 Column("score", 3),
@@ -186,17 +192,19 @@ def plan(
         sites = "; ".join(f"{text(k)} {_money(v, cur)}" for k, v in ph.by_site().items())
         click.echo(f"  per site: {sites}")
     if p.unfunded:
-        click.echo(f"\nCosts more than one phase's budget ({_money(p.budget, cur)}):")
+        click.echo(
+            f"\nUnfunded: each costs more than one phase's budget ({_money(p.budget, cur)}):"
+        )
         for i in p.unfunded:
             click.echo(
                 f"  {text(i.device.get('ip'))} {text(i.device.get('manufacturer'))} "
                 f"{text(i.device.get('model'))} ({i.device_class}) {_money(i.cost, cur)}"
             )
     click.echo(
-        f"\nTotal {_money(p.total, cur)} in {len(p.phases)} phases of at most "
-        f"{_money(p.budget, cur)}; per site: "
-        + "; ".join(f"{text(k)} {_money(v, cur)}" for k, v in p.by_site().items())
-        + f". Unit costs: {p.costs.source}."
+        f"\nTotals: {p.totals_line()}.\nFunded per site: "
+        + ("; ".join(f"{text(k)} {_money(v, cur)}" for k, v in p.by_site().items()) or "none")
+        + f". Unit costs: {p.costs.source}. A phase is one round of spending of at most the "
+        "budget (e.g. one financial year), P1 (replace now) first."
     )
 
 
@@ -250,15 +258,43 @@ def diff(app: AppContext, scan_a: int, scan_b: int, as_json: bool) -> None:
 commands.append(diff)
 
 
-def _rescore_and_say(db: str, policy: Path | None = None) -> None:
-    from camscan.scoring import rescore
+def _rescore_and_say(
+    db: str,
+    policy: Path | None = None,
+    *,
+    default_policy: bool = False,
+    site: str | None = None,
+) -> None:
+    """Re-score with the policy in force for each site (after storing ``policy`` or going
+    back to the default when asked), then say which policy, the bands, and what moved."""
+    from camscan.scoring import band_moves, policies_in_force, rescore, store_policy
     from camscan.scoring.policy import load_policy
 
     inv = read_inventory(db)
-    pol = load_policy(policy)
-    n = rescore(inv, pol)
+    if policy is not None or default_policy:
+        # load first: a broken file is refused before anything is stored
+        store_policy(inv, load_policy(policy) if policy is not None else None, site)
+    before = repo.list_devices(inv)
+    n = rescore(inv)
     devices = repo.list_devices(inv)
-    click.echo(f"scored {n} devices with policy {pol.describe()}: {_band_counts(devices)}")
+    in_force = policies_in_force(inv)
+    used = sorted({p.describe() for p in in_force.values()})
+    if len(used) <= 1:
+        what = f"policy {used[0]}" if used else f"policy {load_policy().describe()}"
+    else:
+        what = "policies " + "; ".join(f"{text(k)}: {v.describe()}" for k, v in in_force.items())
+    click.echo(f"scored {n} devices with {what}: {_band_counts(devices)}")
+    moves = band_moves(before, devices)
+    if moves:
+        click.echo(f"{len(moves)} device{'' if len(moves) == 1 else 's'} changed band:")
+    for mv in moves:
+        click.echo(
+            f"  #{mv['id']} {text(mv['ip'])} {text(mv['manufacturer'] or 'unknown')} "
+            f"{text(mv['model'])}: {mv['old_band'] or 'unscored'} -> {mv['new_band']} "
+            f"(score {mv['old_score'] or 0:.0f} -> {mv['new_score'] or 0:.0f})"
+        )
+        for w in mv["why"]:
+            click.echo(f"      {w['factor']} {w['old']:+g} -> {w['new']:+g}: {text(w['reason'])}")
 
 
 @click.command()
@@ -315,19 +351,38 @@ commands.append(tag)
 
 
 @click.command()
-@click.option("--policy", type=EXISTING, help=POLICY_HELP)
+@click.option(
+    "--policy",
+    type=EXISTING,
+    help=POLICY_HELP + " Stored in the inventory: later scans, tags and updates use it.",
+)
+@click.option(
+    "--default-policy", is_flag=True, help="Go back to the default policy (forget the stored one)."
+)
+@click.option("--site", help="Set the policy of this site only (default: every site).")
 @click.pass_obj
-def rescore(app: AppContext, policy: Path | None) -> None:
-    """Score every device again with the policy and the current vulnerability data, and
-    store each factor's contribution (no rescan needed).  $CAMSCAN_POLICY names a policy
-    used by default, also by the scoring after each scan.
+def rescore(app: AppContext, policy: Path | None, default_policy: bool, site: str | None) -> None:
+    """Score every device again with the policy in force and the current vulnerability
+    data, and store each factor's contribution (no rescan needed).
+
+    The policy belongs to the inventory: --policy stores the file's text and hash for the
+    site (or every site), and every later re-score (after a scan, `tag` or `vulns update`)
+    uses it until --policy or --default-policy changes it.  A site with no stored policy
+    uses the default, or $CAMSCAN_POLICY when set.
 
     \b
     Example:
       camscan rescore
       camscan rescore --policy hospital.toml
+      camscan rescore --site "Main school" --default-policy
     """
-    _rescore_and_say(app.db, policy)
+    if policy is not None and default_policy:
+        raise UsageError("give --policy FILE or --default-policy, not both")
+    if site and policy is None and not default_policy:
+        raise UsageError(
+            "--site chooses whose policy to set: give it with --policy or --default-policy"
+        )
+    _rescore_and_say(app.db, policy, default_policy=default_policy, site=site)
 
 
 commands.append(rescore)

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models of the inventory.
 
+    Site 1--0..1 SitePolicy
     Site 1--* Scan 1--* Sighting *--1 Device 1--* Address / Service / Observation /
                                                    Verdict / Change
 
@@ -45,6 +46,20 @@ class Site(Base):
     criticality: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     scans: Mapped[list[Scan]] = relationship(back_populates="site")
+
+
+class SitePolicy(Base):
+    """The policy file in force for a site, kept as text so the file may move or change on
+    disk without changing the scores (set by `camscan rescore --policy`)."""
+
+    __tablename__ = "site_policy"
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(Text)  # the file it was read from
+    sha256: Mapped[str] = mapped_column(String(64))  # of ``text``
+    text: Mapped[str] = mapped_column(Text)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Scan(Base):

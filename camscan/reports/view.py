@@ -14,10 +14,10 @@ from typing import Any
 from camscan import __version__
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
-from camscan.scoring import score_devices
+from camscan.scoring import policies_in_force
 from camscan.scoring.plan import Costs, Plan, build_plan, load_costs, priority_key, top_reasons
 from camscan.scoring.policy import BAND_MEANING, BANDS, Policy, load_policy
-from camscan.scoring.score import UNRANKED_BAND
+from camscan.scoring.score import UNRANKED_BAND, score_device
 from camscan.scoring.vulns import VulnData, load_vulns
 
 EVIDENCE_VALUE_CHARS = 160
@@ -75,6 +75,7 @@ class ReportView:
     sites: list[str]
     scans: list[dict[str, Any]]
     policy: Policy
+    policies: dict[str, Policy]  # the policy each site was scored with
     policy_stored: bool
     vulns: VulnData
     devices: list[dict[str, Any]]  # every device, scored
@@ -129,20 +130,20 @@ def _charts(ranked: list[dict[str, Any]]) -> list[Chart]:
 def _scored(
     devices: list[dict[str, Any]],
     policy: Policy | None,
+    in_force: dict[str, Policy],
     vulns: VulnData,
     today: date | None,
-) -> tuple[list[dict[str, Any]], Policy, bool]:
-    """Devices with scores: stored ones, or computed now with ``policy`` (nothing stored)."""
-    stored = policy is None and all(d.get("band") for d in devices)
-    pol = policy or load_policy()
-    if stored:
-        return devices, pol, True
-    scores = score_devices(devices, pol, vulns, today)
+) -> tuple[list[dict[str, Any]], bool]:
+    """Devices with scores: stored ones, or computed now with ``policy`` or each site's
+    policy in force (nothing stored)."""
+    if policy is None and all(d.get("band") for d in devices):
+        return devices, True
     out = []
     for d in devices:
-        s = scores[int(d["id"])]
+        pol = policy or in_force.get(str(d["site"])) or load_policy()
+        s = score_device(d, pol, vulns, today)
         out.append({**d, "score": s.value, "band": s.band, "score_factors": s.factors})
-    return out, pol, False
+    return out, False
 
 
 def _short(value: Any) -> str:
@@ -241,9 +242,16 @@ def collect(
 ) -> ReportView:
     """Everything the report shows for one site (or all), from the inventory."""
     vulns = vulns or load_vulns()
-    devices, pol, stored = _scored(repo.list_devices(inv, site=site), policy, vulns, today)
+    site = repo.resolve_site(inv, site) if site else None
+    in_force = policies_in_force(inv, [site] if site else None)
+    listing = repo.list_devices(inv, site=site)
+    devices, stored = _scored(listing, policy, in_force, vulns, today)
     scans = [s for s in repo.list_scans(inv) if site is None or s["site"] == site]
     sites = sorted({s["site"] for s in scans} | {str(d["site"]) for d in devices})
+    policies = (
+        {n: policy for n in sites} if policy else {n: in_force[n] for n in sites if n in in_force}
+    )
+    pol = policy or next(iter(policies.values()), None) or load_policy()
     ranked = sorted(
         (
             {**d, "reasons": top_reasons(d.get("score_factors") or [])}
@@ -290,6 +298,7 @@ def collect(
         sites=sites,
         scans=scans,
         policy=pol,
+        policies=policies,
         policy_stored=stored,
         vulns=vulns,
         devices=devices,

@@ -5,8 +5,17 @@ phases of at most ``budget`` each, in that order: a phase closes when the next d
 not fit, so a cheaper, lower-priority device never jumps ahead of a dearer, more urgent one.
 A device that costs more than a whole phase's budget is listed as unfunded.
 
-Unit costs by device class (installed, like for like on existing cabling) default to the
-figures derived in oem-policy-vulns.md section 4.3 and are overridden by a TOML costs file.
+A **phase** is one round of spending of at most the budget (for instance one financial
+year), spent in order: phase 1 first.  Because devices are taken band by band, P1 devices
+("replace now") fill the first phases, then P2 ("replace this year"), then P3 ("plan the
+replacement").
+
+Unit costs by device class (installed, like for like on existing cabling) default to
+placeholder figures in GBP, derived from UK figures (Hart District Council 2013,
+https://www.coovision.cn/English/html/3248591150.html; a UK installer's 20-camera example,
+https://safeguardsystems.co.uk/cctv-monitoring/cctv-monitoring-costs-what-are-they/; PTZ
+3-4x a fixed camera, https://techfeatured.com/automotive/12468/ptz-security-cameras-what-are-they-and-do-i-need-one).
+They are labelled as placeholders everywhere they are shown: a TOML costs file replaces them.
 """
 
 from __future__ import annotations
@@ -21,13 +30,17 @@ from camscan.errors import PolicyError
 from camscan.scoring.policy import read_toml
 
 CLASSES = ("camera", "ptz", "nvr", "dvr", "encoder")
-# Research 4.3: fixed camera 800-1,500 installed (1,000 point estimate); PTZ about 3.5x a
-# fixed camera; NVR/DVR 2,000-4,000 by channels and storage (3,000 midpoint).  No source
-# gives an encoder figure: priced as a camera (an assumption, documented in docs/scoring.md).
+# Fixed camera 800-1,500 installed (1,000 point estimate, below the ~2,350-2,500 all-in UK
+# system figures cited above, which include new cabling); PTZ about 3.5x a fixed camera;
+# NVR/DVR 2,000-4,000 by channels and storage (3,000 midpoint).  No source gives an encoder
+# figure: priced as a camera (an assumption, documented in docs/scoring.md).
 DEFAULT_COSTS = {"camera": 1000.0, "ptz": 3500.0, "nvr": 3000.0, "dvr": 3000.0, "encoder": 1000.0}
+DEFAULT_CURRENCY = "GBP"  # the figures above are UK (GBP) figures
+DEFAULT_SOURCE = "placeholder defaults (docs/scoring.md): replace them with --costs FILE"
 DEFAULT_BANDS = ("P1", "P2", "P3")
+# "PTZ" anywhere in the model (PTZ3E10X-T180, SD-PTZ...), or a maker's PTZ model family.
 _PTZ = re.compile(
-    r"(?i)\bptz\b|^DS-2(?:DE|DF|SE)|^(?:DHI?-)?SD\d|^(?:AXIS\s+)?Q6\d|^PT\d+X|^XNP-|^SNP-"
+    r"(?i)ptz|^DS-2(?:DE|DF|SE)|^(?:DHI?-)?SD\d|^(?:AXIS\s+)?Q6\d|^PT\d+X|^XNP-|^SNP-"
 )
 
 
@@ -35,8 +48,13 @@ _PTZ = re.compile(
 class Costs:
     classes: dict[str, float]
     models: dict[str, float]
-    currency: str = ""
-    source: str = "defaults (docs/scoring.md)"
+    currency: str = DEFAULT_CURRENCY
+    source: str = DEFAULT_SOURCE
+    placeholder: bool = True  # the class prices are camscan's defaults, not the user's
+
+    def money(self, amount: float) -> str:
+        """``GBP 1,000``: an amount always carries its currency."""
+        return f"{self.currency} {amount:,.0f}"
 
     def of(self, device: dict[str, Any]) -> tuple[str, float]:
         cls = device_class(device)
@@ -76,7 +94,11 @@ def load_costs(path: str | Path | None = None) -> Costs:
         str(k): _amount(f"costs file {p}: models.{k}", v)
         for k, v in (data.get("models") or {}).items()
     }
-    return Costs(classes, models, str(data.get("currency", "")), str(p))
+    currency = data.get("currency", DEFAULT_CURRENCY)
+    if not isinstance(currency, str) or not currency.strip() or len(currency) > 12:
+        raise PolicyError(f"costs file {p}: currency must be a short code such as GBP, EUR, USD")
+    given = set(data.get("classes") or {})
+    return Costs(classes, models, currency.strip(), str(p), placeholder=given != set(CLASSES))
 
 
 def _amount(where: str, value: Any) -> float:
@@ -116,6 +138,17 @@ class Phase:
     items: list[PlanItem] = field(default_factory=list)
 
     @property
+    def bands(self) -> str:
+        """The bands this phase replaces, in the bands' own words (``P1 replace now: 3``)."""
+        from camscan.scoring.policy import BAND_MEANING
+
+        counts: dict[str, int] = {}
+        for i in self.items:
+            b = str(i.device.get("band"))
+            counts[b] = counts.get(b, 0) + 1
+        return ", ".join(f"{b} {BAND_MEANING.get(b, '')}: {n}" for b, n in sorted(counts.items()))
+
+    @property
     def total(self) -> float:
         return sum(i.cost for i in self.items)
 
@@ -134,7 +167,47 @@ class Plan:
 
     @property
     def total(self) -> float:
+        """What the phases fund (the funded amount)."""
         return sum(p.total for p in self.phases)
+
+    @property
+    def unfunded_total(self) -> float:
+        return sum(i.cost for i in self.unfunded)
+
+    @property
+    def needed(self) -> float:
+        """What replacing every planned device costs: funded plus unfunded."""
+        return self.total + self.unfunded_total
+
+    @property
+    def cheapest(self) -> float | None:
+        costs = [i.cost for p in self.phases for i in p.items] + [i.cost for i in self.unfunded]
+        return min(costs) if costs else None
+
+    @property
+    def below_cheapest(self) -> bool:
+        """The budget per phase cannot buy even the cheapest planned unit."""
+        return self.cheapest is not None and self.budget < self.cheapest
+
+    def totals_line(self) -> str:
+        """Needed, funded and unfunded amounts in one sentence, with the budget warning."""
+        m = self.costs.money
+        n_unf = len(self.unfunded)
+        line = (
+            f"needed {m(self.needed)}; funded {m(self.total)} in {len(self.phases)} "
+            f"phase{'' if len(self.phases) == 1 else 's'} of at most {m(self.budget)}; "
+            f"unfunded {m(self.unfunded_total)} ({n_unf} device{'' if n_unf == 1 else 's'} "
+            "dearer than one phase's budget)"
+        )
+        if self.below_cheapest and self.cheapest is not None:
+            line += (
+                f". The budget per phase ({m(self.budget)}) is below the cheapest unit "
+                f"({m(self.cheapest)}): nothing can be funded; give --budget of at least "
+                f"{m(self.cheapest)}"
+            )
+        if self.costs.placeholder:
+            line += ". Unit costs are placeholders: set your own with --costs FILE"
+        return line
 
     def by_site(self) -> dict[str, float]:
         return _site_totals([i for p in self.phases for i in p.items])
@@ -146,6 +219,7 @@ class Plan:
             "unit_costs": self.costs.classes,
             "model_costs": self.costs.models,
             "costs_source": self.costs.source,
+            "costs_placeholder": self.costs.placeholder,
             "bands": list(self.bands),
             "phases": [
                 {
@@ -158,7 +232,10 @@ class Plan:
             ],
             "unfunded": [_item_dict(i) for i in self.unfunded],
             "total": self.total,
-            "total_unfunded": sum(i.cost for i in self.unfunded),
+            "needed": self.needed,
+            "funded": self.total,
+            "total_unfunded": self.unfunded_total,
+            "budget_below_cheapest_unit": self.below_cheapest,
             "by_site": self.by_site(),
             "not_planned": self.not_planned,
         }

@@ -8,6 +8,7 @@ is one PolicyError naming the file and the key.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
@@ -70,6 +71,8 @@ class Policy:
     source: str  # "default" or the file laid over it
     bands: dict[str, float]
     factors: dict[str, dict[str, Any]]
+    sha256: str = ""  # of the file's text (of the default's when source is "default")
+    text: str = ""  # the file laid over the default, as read ("" for the default)
 
     def weight(self, factor: str) -> float:
         return float(self.factors[factor]["weight"])
@@ -81,8 +84,11 @@ class Policy:
         return "P4"
 
     def describe(self) -> str:
-        where = "" if self.source == "default" else f" ({self.source})"
-        return f"{self.name} {self.version}{where}"
+        """Name, version, where it came from and the start of its hash: enough to tell two
+        policies apart in a report or a terminal."""
+        where = "" if self.source == "default" else f"{self.source}, "
+        label = " ".join(t for t in (self.name, self.version) if t)
+        return f"{label} ({where}sha256 {self.sha256[:12]})"
 
 
 def default_text() -> str:
@@ -99,25 +105,47 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def load_policy(path: str | Path | None = None) -> Policy:
     """The default policy, with ``path`` (or ``$CAMSCAN_POLICY``) laid over it."""
-    data = tomllib.loads(default_text())
-    source = "default"
     chosen = path if path is not None else os.environ.get(ENV) or None
-    if chosen is not None:
-        p = Path(chosen).expanduser()
-        data = _merge(data, read_toml(p, "policy"))
-        source = str(p)
-    return _validate(data, source)
+    if chosen is None:
+        return policy_from_text("", "default")
+    p = Path(chosen).expanduser()
+    return policy_from_text(read_text(p, "policy"), str(p))
+
+
+def policy_from_text(text: str, source: str) -> Policy:
+    """The default laid over by a policy file's ``text`` (the stored copy of a site's
+    policy is read back through here); ``source`` names where the text came from."""
+    base = default_text()
+    data = tomllib.loads(base)
+    if source == "default":
+        return _validate(data, source, _sha256(base), "")
+    try:
+        over = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise PolicyError(f"the policy file {source} is not valid TOML: {err}") from err
+    return _validate(_merge(data, over), source, _sha256(text), text)
+
+
+def read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise PolicyError(f"cannot read the {what} file {path}: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise PolicyError(f"the {what} file {path} is not UTF-8 text: {err}") from err
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
     """A TOML file as a dict; a PolicyError naming the ``what`` file when it cannot be."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise PolicyError(f"cannot read the {what} file {path}: {err.strerror or err}") from err
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        return tomllib.loads(read_text(path, what))
+    except tomllib.TOMLDecodeError as err:
         raise PolicyError(f"the {what} file {path} is not valid TOML: {err}") from err
 
 
@@ -130,7 +158,7 @@ def _number(where: str, value: Any, *, low: float = 0.0, high: float | None = No
     return float(value)
 
 
-def _validate(data: dict[str, Any], source: str) -> Policy:
+def _validate(data: dict[str, Any], source: str, sha256: str, text: str) -> Policy:
     where = "the default policy" if source == "default" else f"policy {source}"
     unknown = set(data) - {"name", "version", "bands", "factors"}
     if unknown:
@@ -177,4 +205,6 @@ def _validate(data: dict[str, Any], source: str) -> Policy:
         source=source,
         bands=bands,
         factors=factors,
+        sha256=sha256,
+        text=text,
     )

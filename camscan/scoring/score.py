@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from camscan.scoring.policy import BAND_MEANING, Policy
+from camscan.scoring.policy import BAND_MEANING, BANDS, Policy
 from camscan.scoring.vulns import VulnData, VulnMatch, firmware_of, match_device
 
 RANKED_TYPES = ("camera", "nvr", "dvr", "encoder")
@@ -88,13 +88,15 @@ def _vuln_factor(name: str, matches: list[VulnMatch], policy: Policy) -> dict[st
         return _factor(name, weight, f"{what}: {names} ({affected[0].reason})", policy, cves=cves)
     if possible:
         names = ", ".join(m.vuln.cve for m in possible)
-        return _factor(
+        f = _factor(
             name,
             weight * frac,
             f"possible {what}: {names} ({possible[0].reason})",
             policy,
             cves=cves,
         )
+        f["certainty"] = "possible"
+        return f
     if cleared:
         names = ", ".join(m.vuln.cve for m in cleared)
         return _factor(name, 0, f"checked, firmware is fixed for {names}", policy, cves=cves)
@@ -105,6 +107,15 @@ def _eol(matches: list[VulnMatch], policy: Policy) -> dict[str, Any]:
     eol = [m for m in matches if m.vuln.eol and m.status in ("affected", "possible")]
     if eol:
         cves = ", ".join(m.vuln.cve for m in eol)
+        if all(m.status == "possible" for m in eol):
+            f = _factor(
+                "end_of_life",
+                policy.weight("end_of_life"),
+                f"possibly no longer supported ({cves} is end-of-life; possible match)",
+                policy,
+            )
+            f["certainty"] = "possible"
+            return f
         return _factor(
             "end_of_life",
             policy.weight("end_of_life"),
@@ -240,6 +251,25 @@ def score_device(
         )
     value = round(held, 1)
     band = policy.band(value)
+    # A "possible" match (the maker matches; model or firmware unread) cannot be confirmed
+    # or ruled out: it adds points, but P1 ("replace now") needs the rest of the evidence
+    # to reach P1 on its own, so a vendor-wide KEV entry alone never sends a unit to P1.
+    unsure = sum(f["points"] for f in factors if f.get("certainty") == "possible")
+    if band == "P1" and unsure and policy.band(round(held - unsure, 1)) != "P1":
+        band = BANDS[1]
+        factors.append(
+            {
+                "factor": "possible_only",
+                "points": 0.0,
+                "max": None,
+                "reason": (
+                    f"held at P2: without the possible matches ({unsure:g} points) the score "
+                    f"is {held - unsure:.1f}, below P1; reading the model and firmware "
+                    "would confirm or clear them"
+                ),
+                "policy": policy.describe(),
+            }
+        )
     return Score(value, band, factors)
 
 

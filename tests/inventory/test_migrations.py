@@ -17,7 +17,7 @@ from camscan.inventory.models import Base
 
 def test_empty_file_reaches_head(tmp_path: Path) -> None:
     inv = open_inventory(str(tmp_path / "new.db"))
-    assert schema_revision(inv.engine) == "0002"
+    assert schema_revision(inv.engine) == "0003"
     insp = inspect(inv.engine)
     for table in Base.metadata.tables.values():
         have = {c["name"] for c in insp.get_columns(table.name)}
@@ -42,7 +42,7 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
     con.close()
 
     inv = open_inventory(str(path))
-    assert schema_revision(inv.engine) == "0002"
+    assert schema_revision(inv.engine) == "0003"
     from camscan.inventory import repository as repo
 
     rows = repo.list_devices(inv)

@@ -66,7 +66,8 @@ def test_plan_formats(site: Site) -> None:
                                .splitlines()))  # fmt: skip
     assert [r["phase"] for r in rows][-1] == "unfunded"  # the PTZ at 3,500
     table = run(site, "plan", "--budget", "8000").output
-    assert "Phase 1: 7,500" in table and "Total 10,500 in 2 phases" in table
+    assert "Phase 1: GBP 7,500 (P1 replace now: 3)" in table
+    assert "needed GBP 10,500; funded GBP 10,500 in 2 phases of at most GBP 8,000" in table
     bad = CliRunner().invoke(cli, ["--db", str(site.path), "plan", "--budget", "lots"])
     assert bad.exit_code == 2 and "not an amount" in bad.output
 
