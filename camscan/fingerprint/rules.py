@@ -363,6 +363,21 @@ def build_rule(path: Path, raw: Any, known: RuleSet, default_field: str | None =
         raise _fail(path, line, f"rule {rule_id!r} asserts nothing and captures nothing")
     strength = _strength(path, line, raw.get("strength", "medium"))
     strength = min(strength, FIELD_CAPS.get(fld, 1.0))
+    # Content, not status (issue 10): catch-all servers answer every path with 200 and many
+    # servers challenge every path with 401, so a status (a path "existing") names no maker;
+    # an open port only supports a maker other evidence names.
+    names_maker = bool(set(asserts) & {"manufacturer", "brand", "oem_build"}) or bool(
+        compiled is not None and "brand" in compiled.groupindex
+    )
+    if names_maker and fld in ("http.status", "rtsp.status"):
+        raise _fail(
+            path,
+            line,
+            f"rule {rule_id!r}: a status code never names a maker; match content only that "
+            "vendor's reply carries (http.body, http.kv.*, isapi.*, a realm, a header)",
+        )
+    if names_maker and fld == "ports.open" and strength >= DECIDING:
+        raise _fail(path, line, f"rule {rule_id!r}: an open port alone never names a maker (weak)")
     source = _text(path, line, raw.get("source"), "source (a citation)")
     return Rule(
         id=rule_id,
