@@ -12,6 +12,7 @@ import click
 from camscan.cli import AppContext
 from camscan.cli.output import emit_json, text
 from camscan.lab import site
+from camscan.lab.personalities import ALIASES, DEFAULT_MIX, MIXES
 from camscan.lab.population import MAX_DEVICES
 
 commands: list[click.Command] = []
@@ -41,10 +42,14 @@ def lab() -> None:
 @click.option("--seed", type=int, default=7, show_default=True, help="Population seed.")
 @click.option(
     "--mix",
-    type=click.Choice(["default", "cameras", "hostile"]),
-    default="default",
+    type=click.Choice([*MIXES, *ALIASES]),
+    default=DEFAULT_MIX,
     show_default=True,
-    help="default: half cameras, half ordinary hosts, a few misbehaving ones; cameras: only "
+    help="field: half cameras/NVRs/DVRs/encoders (half of them with real firmware quirks: "
+    "gzip, LF-only, 'Server :', chunked, slow TLS, cut or oddly prefixed WS-Discovery), half "
+    "ordinary hosts (half of those embedded look-alikes: Boa/thttpd/lighttpd/GoAhead, "
+    "catch-all and 401-everywhere web servers, printers, NAS, TVs, gateways), a few "
+    "misbehaving ones; classic (alias default): the lab's earlier population; cameras: only "
     "well-behaved cameras/NVRs/DVRs; hostile: half misbehaving hosts.",
 )
 @click.option(
@@ -63,6 +68,7 @@ def up(app: AppContext, devices: int, seed: int, mix: str, truth: str | None) ->
       sudo camscan lab up
       sudo camscan lab up --devices 1000 --seed 3 --truth /tmp/truth.json
       sudo camscan lab up --devices 60 --mix hostile
+      sudo camscan lab up --mix classic
     """
     state = site.up(devices=devices, seed=seed, mix=mix, truth=truth)
     if app.quiet:

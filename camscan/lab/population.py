@@ -22,8 +22,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from camscan.errors import LabError
-from camscan.lab.personalities import mix_group, mix_weights
+from camscan.lab.personalities import DEFAULT_MIX, mix_group, mix_weights, resolve_mix
 from camscan.lab.personalities.base import Personality, draw_serial
+
+__all__ = ["DEFAULT_MIX", "MAX_DEVICES", "draw", "truth"]
 
 LOCAL_NET = ipaddress.IPv4Network("10.77.0.0/22")
 ROUTED_NET = ipaddress.IPv4Network("10.77.8.0/24")
@@ -161,10 +163,11 @@ def _identity(
         "hostname": _hostname(rng),
         "name": model,
         "boot_time": boot.strftime("%Y-%m-%d %H:%M:%S"),
+        "quirks": list(p.quirks),
     }
 
 
-def draw(devices: int = 250, seed: int = 7, mix: str = "default") -> list[dict[str, Any]]:
+def draw(devices: int = 250, seed: int = 7, mix: str = DEFAULT_MIX) -> list[dict[str, Any]]:
     """The hosts of a lab: one dict per host (the ``hosts`` of the state file), local hosts
     first, each segment in address order.  Raises LabError for an impossible request."""
     if devices < 1:
@@ -176,10 +179,13 @@ def draw(devices: int = 250, seed: int = 7, mix: str = "default") -> list[dict[s
             f"use at most {MAX_DEVICES}"
         )
     try:
-        pool = mix_weights(mix)
+        name = resolve_mix(mix)
+        pool = mix_weights(name)
     except KeyError as err:
         raise LabError(str(err.args[0])) from None
-    rng = random.Random(f"camscan-lab/{seed}/{mix}")
+    # The classic mix keeps the seed string it had when it was called "default", so an old
+    # (devices, seed) pair still gives the same hosts.
+    rng = random.Random(f"camscan-lab/{seed}/{'default' if name == 'classic' else name}")
     forced = _forced(rng, pool) if devices >= COVERAGE_MIN_DEVICES else []
     forced = forced[:devices]
     n_routed = max(

@@ -9,6 +9,7 @@ stays data, not markup); hand-written hostile payloads live in the templates the
 from __future__ import annotations
 
 import json
+import ssl
 import sys
 import time
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Host:
     json_fields: dict[str, str] = field(default_factory=dict)
     log_budget: int = LOG_LINES_PER_HOST
     active: int = 0  # open TCP connections
+    tls_context: ssl.SSLContext | None = None  # set by the server for HTTPS hosts
 
     def __post_init__(self) -> None:
         self.xml_fields = {k: escape(v, {'"': "&quot;"}) for k, v in self.fields.items()}

@@ -16,6 +16,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import cast
 
 from camscan.config import DEFAULT_PORTS
 from camscan.lab.personalities.base import HttpReply
@@ -34,6 +35,7 @@ DRIP_LIMIT = 300.0  # slowloris: a byte a second, at most this long
 ENDLESS_LIMIT = 600.0  # endless body: until the client goes away, at most this long
 ENDLESS_CHUNK = 4096
 MAX_CONNECTIONS_PER_HOST = 256
+SLOW_TLS_SECONDS = 1.5  # a slow camera CPU; below the usual probe timeouts
 
 Reader = asyncio.StreamReader
 Writer = asyncio.StreamWriter
@@ -130,7 +132,8 @@ def _http_reply(
     if onvif and port == onvif.port and req.method == "POST" and path.split("?")[0] == onvif.path:
         status, reason, soap = device_service(host, body)
         headers = (*_server_header(paths), ("Content-Type", "application/soap+xml; charset=utf-8"))
-        return http_response(HttpReply(status, reason, headers, body_bytes=soap), host.fields)
+        soap_reply = HttpReply(status, reason, headers, body_bytes=soap)
+        return http_response(soap_reply, host.fields, quirks=p.quirks)
     location = host.ssdp_location()
     if (
         location
@@ -144,12 +147,20 @@ def _http_reply(
             *((("Server", p.ssdp_server),) if p.ssdp_server else ()),
         )
         xml = to_bytes(host.xml(p.ssdp_description))
-        return http_response(HttpReply(200, "OK", headers, body_bytes=xml), host.fields, head=head)
+        description = HttpReply(200, "OK", headers, body_bytes=xml)
+        return http_response(description, host.fields, head=head, quirks=p.quirks)
     reply = pick_reply(paths, path) or _NOT_FOUND
-    return http_response(reply, host.fields, head=head)
+    return http_response(reply, host.fields, head=head, quirks=p.quirks)
 
 
-def _keep_alive(req: Request, response: bytes) -> bool:
+# Framing quirks after which the lab closes the connection, as such firmware does (and
+# HTTP/1.0 without headers can only end its body by closing).
+_CLOSE_AFTER = frozenset({"lf-only", "lf-separator", "header-space", "http10-bare"})
+
+
+def _keep_alive(host: Host, req: Request, response: bytes) -> bool:
+    if _CLOSE_AFTER.intersection(host.personality.quirks):
+        return False
     head = response.split(b"\r\n\r\n", 1)[0].lower()
     asked = req.headers.get("connection", "").lower()
     if "close" in asked or b"\r\nconnection: close" in head:
@@ -180,8 +191,19 @@ async def serve_http(host: Host, port: int, reader: Reader, writer: Writer) -> N
             await _drip(writer, response)
             return
         await _write(writer, response)
-        if not _keep_alive(req, response):
+        if not _keep_alive(host, req, response):
             return
+
+
+async def serve_slow_tls(host: Host, port: int, reader: Reader, writer: Writer) -> None:
+    """HTTPS whose handshake starts only after SLOW_TLS_SECONDS: the ClientHello waits in
+    the socket (reading is paused before the first byte is taken), then TLS and HTTP run as
+    on any HTTPS port."""
+    cast(asyncio.Transport, writer.transport).pause_reading()
+    await asyncio.sleep(SLOW_TLS_SECONDS)
+    assert host.tls_context is not None
+    await writer.start_tls(host.tls_context, ssl_handshake_timeout=IDLE_TIMEOUT)
+    await serve_http(host, port, reader, writer)
 
 
 async def _drip(writer: Writer, data: bytes) -> None:
@@ -286,7 +308,12 @@ def tcp_services(host: Host) -> dict[int, tuple[Handler, bool]]:
     p = host.personality
     out: dict[int, tuple[Handler, bool]] = {}
     for port in p.http:
-        out[port] = (serve_http, port in p.https_ports)
+        if port in p.https_ports and "slow-tls" in p.quirks:
+            # Served as plain TCP: the handler starts TLS itself, late (server.py passes no
+            # SSL context for a handler that is not serve_http).
+            out[port] = (serve_slow_tls, True)
+        else:
+            out[port] = (serve_http, port in p.https_ports)
     extra_http = [p.onvif.port] if p.onvif else []
     location = host.ssdp_location()
     if location and p.ssdp_description is not None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.lab.serve_host import Host, LabCredentials, host_from_state
-from camscan.lab.serve_tcp import MAX_HEADER, connection_handler, tcp_services
+from camscan.lab.serve_tcp import MAX_HEADER, connection_handler, serve_http, tcp_services
 from camscan.lab.serve_tcp import Handler as TcpHandler
 from camscan.lab.serve_tls import CertificateStore
 from camscan.lab.serve_udp import Handler as UdpHandler
@@ -175,6 +175,7 @@ def bind_host(host: Host, namespaces: Namespaces, certs: CertificateStore) -> Bo
     tcp = tcp_services(host)
     if any(tls for _, tls in tcp.values()):
         bound.tls = certs.context(host)
+        host.tls_context = bound.tls
     what = ""
     try:
         with namespaces.inside(host.netns):
@@ -216,6 +217,8 @@ async def serve(bound: list[BoundHost], stop: asyncio.Event) -> int:
     count = 0
     for b in bound:
         for port, sock, handler, tls in b.tcp:
+            # A slow-TLS handler starts TLS itself; only serve_http gets asyncio's own TLS.
+            tls = tls and handler is serve_http
             servers.append(
                 await asyncio.start_server(
                     connection_handler(b.host, port, handler),

@@ -492,7 +492,7 @@ def _start_server(timeout: float, lock_fd: int | None) -> int:
 def up(
     devices: int = 250,
     seed: int = 7,
-    mix: str = "default",
+    mix: str = population.DEFAULT_MIX,
     truth: str | os.PathLike[str] | None = None,
     *,
     serve: bool = True,

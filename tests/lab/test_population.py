@@ -24,6 +24,7 @@ TRUTH_KEYS = {
     "model",
     "firmware",
     "serial",
+    "quirks",
 }
 
 
@@ -70,10 +71,11 @@ def test_a_quarter_routed_and_half_cameras_in_the_default_mix() -> None:
     assert 5 <= hostile <= 40  # a low rate, but present
 
 
+@pytest.mark.parametrize("mix", ["field", "classic"])
 @pytest.mark.parametrize("devices", [100, 250, 1000])
-def test_every_maker_and_type_on_both_segments(devices: int) -> None:
-    hosts = population.draw(devices, 7)
-    pool = [p for p, _ in mix_weights("default") if not p.hostile]
+def test_every_maker_and_type_on_both_segments(devices: int, mix: str) -> None:
+    hosts = population.draw(devices, 7, mix)
+    pool = [p for p, _ in mix_weights(mix) if not p.hostile]
     for segment in ("local", "routed"):
         on = [h for h in hosts if h["segment"] == segment]
         makers = {h["manufacturer"] for h in on if not h["personality"].startswith("hostile")}
@@ -82,6 +84,33 @@ def test_every_maker_and_type_on_both_segments(devices: int) -> None:
         assert types >= {p.device_type for p in pool}, segment
         assert any(h["personality"].startswith("hostile") for h in on), segment
     assert {h["brand"] for h in hosts} >= {p.brand for p in pool}
+
+
+def test_field_is_the_default_and_classic_keeps_the_old_default() -> None:
+    assert population.draw(120, 5) == population.draw(120, 5, "field")
+    assert population.draw(120, 5, "classic") == population.draw(120, 5, "default")
+    assert population.draw(120, 5, "field") != population.draw(120, 5, "classic")
+    assert all(h["quirks"] == [] for h in population.draw(250, 7, "classic"))
+
+
+def test_field_truth_records_every_quirk() -> None:
+    hosts = population.draw(250, 7, "field")
+    quirky = [h for h in hosts if h["quirks"]]
+    assert {q for h in quirky for q in h["quirks"]} >= {
+        "gzip",
+        "lf-only",
+        "header-space",
+        "catch-all",
+        "auth-everywhere",
+    }
+    for h in hosts:
+        assert h["quirks"] == list(by_name(h["personality"]).quirks)
+    cams = [h for h in hosts if h["is_camera"]]
+    assert 0.3 <= sum(1 for h in cams if h["quirks"]) / len(cams) <= 0.7
+    ordinary = [h for h in hosts if not h["is_camera"] and "hostile" not in h["personality"]]
+    lookalikes = sum(1 for h in ordinary if by_name(h["personality"]).field)
+    assert 0.3 <= lookalikes / len(ordinary) <= 0.7
+    assert {h["device_type"] for h in cams} == {"camera", "nvr", "dvr", "encoder"}
 
 
 def test_cameras_mix_is_only_well_behaved_cameras() -> None:

@@ -56,6 +56,56 @@ HOSTS: dict[str, tuple[str, str, str, str, str]] = {
         "6C0ABCDEF03PAG7",
         "08:ed:ed:87:42:7c",
     ),
+    # field-mix quirks (tests/lab_server/test_lab_server_quirks.py)
+    "127.0.77.11": (
+        "hikvision-ipc-v5.7+gzip",
+        "DS-2CD2385G1-I",
+        "V5.6.2 build 190701",
+        "DS-2CD2385G1-I20200101AAWR987654321",
+        "c4:2f:90:12:34:57",
+    ),
+    "127.0.77.12": (
+        "dahua-ipc+lf-only",
+        "IPC-HFW2431S-S-S2",
+        "2.800.0000000.6.R, Build Date: 2020-03-14",
+        "6C0ABCDEF04PAG7",
+        "08:ed:ed:87:42:7d",
+    ),
+    "127.0.77.13": (
+        "reolink-camera+slow-tls",
+        "RLC-810A",
+        "v3.1.0.2368_23062508",
+        "00123456789012",
+        "ec:71:db:00:00:01",
+    ),
+    "127.0.77.14": (
+        "hikvision-nvr+wsd-truncated",
+        "DS-7608NI-K2",
+        "V4.30.085 build 200916",
+        "DS-7608NI-K220200101CCRR123456789",
+        "8c:e7:48:00:00:01",
+    ),
+    "127.0.77.15": (
+        "xiongmai-dvr+wsd-odd-prefixes",
+        "AHB7008T-LM",
+        "V4.02.R11.00000532.10010.140000.0000000",
+        "0a1b2c3dc0a1b2c3",
+        "20:f4:1b:00:00:01",
+    ),
+    "127.0.77.16": (
+        "lighttpd-captive-portal",
+        "HS-200",
+        "4.1.7",
+        "HS000000001",
+        "00:0e:c6:00:00:01",
+    ),
+    "127.0.77.17": (
+        "xiongmai-camera+header-space",
+        "XM530_R80X20-PQ",
+        "V5.00.R02.000807D8.10010.346832.S.ONVIF 21.06",
+        "0a1b2c3dc0a1b2c4",
+        "20:f4:1b:00:00:02",
+    ),
 }
 
 

@@ -14,10 +14,12 @@ from camscan.lab.personalities import (
     bosch,
     dahua,
     dahua_oem,
+    field,
     hanwha,
     hikvision,
     hikvision_oem,
     hostile_hosts,
+    lookalikes,
     milesight,
     mobotix,
     ordinary,
@@ -58,6 +60,11 @@ CANONICAL_MANUFACTURERS: frozenset[str] = frozenset(
         "Samsung",
         "LG",
         "APC",
+        "ZTE",
+        "Xerox",
+        "Sonos",
+        "Roku",
+        "Philips",
         "Generic",
         "Unknown",
     }
@@ -85,55 +92,80 @@ _FAMILIES: list[Personality] = [
     *milesight.PERSONALITIES,
     *ordinary.PERSONALITIES,
     *hostile_hosts.PERSONALITIES,
+    *field.PERSONALITIES,
+    *lookalikes.PERSONALITIES,
 ]
 
-# Shares of the default mix (issue 3: a school/hospital-like population): cameras, NVRs and
-# DVRs about half, ordinary hosts the rest, hostile hosts a low rate.  Family modules give
-# weights relative to their own group; here each group is scaled to its share so that the
-# weights of ALL add up to 100 (a weight is a percentage of the default mix).
+# A population is drawn from groups of personalities: well-behaved cameras/NVRs/DVRs/
+# encoders, ordinary hosts, hostile hosts, and the field mix's own two groups (camera families
+# with a firmware quirk, ordinary hosts that look like cameras).  Family modules give weights
+# relative to their own group; ALL scales each group to add up to 100, and a mix gives each
+# group its share (percent of the population).
+GROUPS: tuple[str, ...] = ("camera", "ordinary", "hostile", "field-camera", "field-ordinary")
+
+# The classic population (issue 3, a school/hospital-like site): cameras about half,
+# ordinary hosts the rest, hostile hosts a low rate.
 MIX_SHARES: dict[str, float] = {"camera": 50.0, "ordinary": 48.0, "hostile": 2.0}
 
 
 def mix_group(p: Personality) -> str:
-    """Which share of the default mix ``p`` belongs to."""
+    """Which group of the mixes ``p`` belongs to."""
     if p.hostile:
         return "hostile"
-    return "camera" if p.is_camera else "ordinary"
+    kind = "camera" if p.is_camera else "ordinary"
+    return f"field-{kind}" if p.field else kind
 
 
 def _scaled(personalities: list[Personality]) -> list[Personality]:
     totals: dict[str, float] = {}
     for p in personalities:
         totals[mix_group(p)] = totals.get(mix_group(p), 0.0) + p.weight
-    return [
-        replace(p, weight=MIX_SHARES[mix_group(p)] * p.weight / totals[mix_group(p)])
-        for p in personalities
-    ]
+    return [replace(p, weight=100.0 * p.weight / totals[mix_group(p)]) for p in personalities]
 
 
 ALL: list[Personality] = _scaled(_FAMILIES)
 
-# The populations ``camscan lab up --mix`` chooses from, as shares of each group: "cameras"
-# holds only well-behaved cameras/NVRs/DVRs; "hostile" is half misbehaving hosts, with
-# cameras and ordinary hosts around them so a scan still has real work to finish.
+# The populations ``camscan lab up --mix`` chooses from, as shares of each group.
+# "field" (the default) is the site as real networks are: half the cameras run firmware with
+# a wire quirk and half the ordinary hosts are embedded look-alikes; "classic" is the
+# population the lab had before it; "cameras" holds only well-behaved cameras/NVRs/DVRs;
+# "hostile" is half misbehaving hosts, with cameras and ordinary hosts around them so a scan
+# still has real work to finish.
 MIXES: dict[str, dict[str, float]] = {
-    "default": MIX_SHARES,
-    "cameras": {"camera": 100.0, "ordinary": 0.0, "hostile": 0.0},
+    "field": {
+        "camera": 26.0,
+        "field-camera": 24.0,
+        "ordinary": 22.0,
+        "field-ordinary": 26.0,
+        "hostile": 2.0,
+    },
+    "classic": MIX_SHARES,
+    "cameras": {"camera": 100.0},
     "hostile": {"camera": 25.0, "ordinary": 25.0, "hostile": 50.0},
 }
+DEFAULT_MIX = "field"
+# Names kept for scripts written before the field mix: "default" was the classic population.
+ALIASES: dict[str, str] = {"default": "classic"}
 
 
-def mix_weights(mix: str = "default") -> list[tuple[Personality, float]]:
+def resolve_mix(mix: str) -> str:
+    """The mix a name stands for (an alias resolved); KeyError names the known mixes."""
+    name = ALIASES.get(mix, mix)
+    if name not in MIXES:
+        known = ", ".join([*MIXES, *ALIASES])
+        raise KeyError(f"unknown mix {mix!r}; known: {known}")
+    return name
+
+
+def mix_weights(mix: str = DEFAULT_MIX) -> list[tuple[Personality, float]]:
     """(personality, weight) pairs of a population, weights adding up to 100; personalities
     whose group has no share in ``mix`` are left out.  KeyError names the known mixes."""
-    if mix not in MIXES:
-        raise KeyError(f"unknown mix {mix!r}; known: {', '.join(MIXES)}")
-    shares = MIXES[mix]
+    shares = MIXES[resolve_mix(mix)]
     out = []
     for p in ALL:
-        factor = shares[mix_group(p)] / MIX_SHARES[mix_group(p)]
-        if factor > 0:
-            out.append((p, p.weight * factor))
+        weight = p.weight * shares.get(mix_group(p), 0.0) / 100.0
+        if weight > 0:
+            out.append((p, weight))
     return out
 
 
@@ -150,14 +182,18 @@ def by_name(name: str) -> Personality:
 
 
 __all__ = [
+    "ALIASES",
     "ALL",
     "CAMERA_TYPES",
     "CANONICAL_MANUFACTURERS",
+    "DEFAULT_MIX",
     "DEVICE_TYPES",
+    "GROUPS",
     "MIXES",
     "MIX_SHARES",
     "Personality",
     "by_name",
     "mix_group",
     "mix_weights",
+    "resolve_mix",
 ]

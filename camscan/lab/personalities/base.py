@@ -136,7 +136,54 @@ class Personality:
     # "endless-body", "xxe", "entity-bomb", "bad-utf8", "script-model", "malformed-udp",
     # "all-ports"
     hostile: tuple[str, ...] = ()
-    weight: float = 1.0  # relative frequency in the default mix
+    # How the host's firmware bends the wire format (a real device's habit, not an attack):
+    # the tokens of QUIRKS below; encode.py and the server apply them, the ground truth
+    # records them.
+    quirks: tuple[str, ...] = ()
+    # Drawn only by the field mix (quirk variants of camera families, look-alike hosts).
+    field: bool = False
+    weight: float = 1.0  # relative frequency within its group of the mix
+
+
+# The wire habits of real firmware a personality may carry (``Personality.quirks``), each
+# applied to every HTTP reply of the host (ONVIF SOAP and UPnP descriptions included) unless
+# noted:
+#
+# * ``gzip``: body gzip-compressed with ``Content-Encoding: gzip`` whatever the request's
+#   Accept-Encoding (servers that ignore ``identity``: OvenMediaEngine#776, 18F#1796,
+#   ArchiveTeam/wpull#14);
+# * ``chunked``: ``Transfer-Encoding: chunked`` body, no Content-Length (RFC 9112 §7.1);
+# * ``lf-only``: every header line ends in LF, not CRLF (RFC 9112 §2.2 lets a recipient accept
+#   it; embedded servers send it: twisted/twisted#3833, http-rs/async-h1#85);
+# * ``lf-separator``: CRLF header lines but a bare LF between headers and body, as an Axis
+#   camera's web server sent (python-hyper/h11#7 hexdump, from encode/httpx#1378);
+# * ``header-space``: ``Server : X`` with a space before the colon (nodejs/http-parser#297
+#   ``Content-Length : 5``, dotnet/corefx#21314);
+# * ``no-server``: no Server header at all;
+# * ``http10-bare``: ``HTTP/1.0 <status>`` and no header lines at all, body until close;
+# * ``slow-tls``: the TLS handshake waits (``SLOW_TLS_SECONDS`` in serve_tcp.py) before the
+#   server reads the ClientHello, as on cameras whose CPU signs slowly;
+# * ``wsd-truncated`` / ``wsd-odd-prefixes``: the WS-Discovery ProbeMatches is cut mid-
+#   document / uses gSOAP-style and unbound prefixes (these two live in the ``probe_match``
+#   template itself; the token records them in the ground truth);
+# * ``catch-all`` / ``auth-everywhere``: the same 200 page / the same 401 with its realm on
+#   every path (the web server's paths hold only ``"*"``; recorded the same way).
+QUIRKS: frozenset[str] = frozenset(
+    {
+        "gzip",
+        "chunked",
+        "lf-only",
+        "lf-separator",
+        "header-space",
+        "no-server",
+        "http10-bare",
+        "slow-tls",
+        "wsd-truncated",
+        "wsd-odd-prefixes",
+        "catch-all",
+        "auth-everywhere",
+    }
+)
 
 
 def firmware_parts(firmware: str) -> tuple[str, str]:

@@ -8,7 +8,8 @@ added when it has none, and the ``"*"`` fallback path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gzip
+from collections.abc import Iterable, Mapping
 
 from camscan.lab.personalities.base import HttpReply
 
@@ -34,18 +35,56 @@ def pick_reply(paths: Mapping[str, HttpReply], target: str) -> HttpReply | None:
     return paths.get(path, paths.get("*"))
 
 
-def http_response(reply: HttpReply, fields: Mapping[str, str], *, head: bool = False) -> bytes:
-    """The whole HTTP response for ``reply`` (body left out for HEAD, length kept)."""
+def http_response(
+    reply: HttpReply,
+    fields: Mapping[str, str],
+    *,
+    head: bool = False,
+    quirks: Iterable[str] = (),
+) -> bytes:
+    """The whole HTTP response for ``reply`` (body left out for HEAD, length kept), with the
+    host's wire ``quirks`` (base.QUIRKS) applied."""
+    quirks = frozenset(quirks)
     body = reply.body_bytes if reply.body_bytes is not None else to_bytes(fill(reply.body, fields))
-    lines = [to_bytes(f"{reply.version} {reply.status} {reply.reason}")]
+    status = to_bytes(f"{reply.version} {reply.status} {reply.reason}")
+    if "http10-bare" in quirks:
+        # Old firmware: a status line, no header lines, the body until the connection closes.
+        return b"HTTP/1.0 " + status.split(b" ", 1)[1] + CRLF + CRLF + (b"" if head else body)
+    headers = [(n, fill(v, fields)) for n, v in reply.headers]
+    if "no-server" in quirks:
+        headers = [(n, v) for n, v in headers if n.lower() != "server"]
+    if "gzip" in quirks and body:
+        # mtime=0: the same reply gives the same bytes (tests compare them).
+        body = gzip.compress(body, mtime=0)
+        headers.append(("Content-Encoding", "gzip"))
+    chunked = "chunked" in quirks and bool(body)
+    lines = [status]
     has_length = False
-    for name, value in reply.headers:
+    for name, value in headers:
         if name.lower() == "content-length":
+            if chunked:
+                continue
             value, has_length = str(len(body)), True
-        lines.append(to_bytes(f"{name}: {fill(value, fields)}"))
-    if not has_length:
+        sep = " : " if "header-space" in quirks and name.lower() == "server" else ": "
+        lines.append(to_bytes(f"{name}{sep}{value}"))
+    if chunked:
+        lines.append(b"Transfer-Encoding: chunked")
+        body = _chunks(body)
+    elif not has_length:
         lines.append(b"Content-Length: " + str(len(body)).encode())
-    return CRLF.join(lines) + CRLF + CRLF + (b"" if head else body)
+    if "lf-only" in quirks:
+        return b"\n".join(lines) + b"\n\n" + (b"" if head else body)
+    end = CRLF + b"\n" if "lf-separator" in quirks else CRLF + CRLF
+    return CRLF.join(lines) + end + (b"" if head else body)
+
+
+def _chunks(body: bytes, size: int = 1000) -> bytes:
+    """``body`` in chunked transfer coding (RFC 9112 §7.1), ``size`` bytes a chunk."""
+    out = b"".join(
+        b"%x\r\n" % len(body[i : i + size]) + body[i : i + size] + CRLF
+        for i in range(0, len(body), size)
+    )
+    return out + b"0\r\n\r\n"
 
 
 def rtsp_response(template: str, fields: Mapping[str, str], cseq: str) -> bytes:
