@@ -37,9 +37,8 @@ class LabScan:
         return {d["ip"]: d for d in self.devices}
 
 
-@pytest.fixture(scope="session")
-def lab_scan(lab: Any, tmp_path_factory: pytest.TempPathFactory) -> LabScan:
-    db = tmp_path_factory.mktemp("e2e") / "lab.db"
+def scan_lab(lab: Any, db: Path, truth: list[dict[str, Any]] | None = None) -> LabScan:
+    """A whole scan of the lab's two segments into ``db``, and the devices it lists."""
     env = {**os.environ, "CAMSCAN_TEST_ONVIF_PASSWORD": lab.onvif_password}
     proc = lab.run(
         [
@@ -70,8 +69,13 @@ def lab_scan(lab: Any, tmp_path_factory: pytest.TempPathFactory) -> LabScan:
     assert out.returncode == 0, out.stderr
     return LabScan(
         db=db,
-        truth=list(lab.truth),
+        truth=list(lab.truth if truth is None else truth),
         devices=json.loads(out.stdout),
         summary=summary,
         stderr=proc.stderr,
     )
+
+
+@pytest.fixture(scope="session")
+def lab_scan(lab: Any, tmp_path_factory: pytest.TempPathFactory) -> LabScan:
+    return scan_lab(lab, tmp_path_factory.mktemp("e2e") / "lab.db")

@@ -291,7 +291,7 @@ def test_field_mix_quirks_and_lookalikes() -> None:
     assert {q for p in field for q in p.quirks} == QUIRKS
     for p in ALL:
         assert set(p.quirks) <= QUIRKS, p.name
-    variants = [p for p in field if p.is_camera]
+    variants = [p for p in field if p.is_camera and p.quirks]
     assert {p.device_type for p in variants} == {"camera", "nvr", "dvr", "encoder"}
     assert any(p.brand != p.manufacturer for p in variants), "a white label with a quirk"
     for p in variants:
@@ -303,6 +303,9 @@ def test_field_mix_quirks_and_lookalikes() -> None:
             base.models,
         )
         assert p.quirks and p.name == f"{base.name}+{p.quirks[-1]}"
+    replays = [p for p in field if p.is_camera and not p.quirks]
+    assert len(replays) >= 2 and all(p.name.endswith("-replay") for p in replays)
+    assert all("@" in p.sources[0] for p in replays), "a replay cites its capture first"
     lookalikes = [p for p in field if not p.is_camera]
     assert len(lookalikes) >= 12 and all(p.device_type == "not_camera" for p in lookalikes)
     assert all(any("@" in s or "://" in s for s in p.sources) for p in lookalikes)
@@ -310,3 +313,19 @@ def test_field_mix_quirks_and_lookalikes() -> None:
     for p in ALL:
         if {"catch-all", "auth-everywhere"} & set(p.quirks):
             assert all(set(paths) == {"*"} for paths in p.http.values()), p.name
+
+
+def test_replays_send_the_captured_bytes() -> None:
+    """The Haicam captures keep their quirks: tab-indented SADP with ``flase`` twice and
+    SDKOverTLSPort before SDKServerStatus; DHIP names its maker "Private"."""
+    hik = render(by_name("hikvision-ds-2cd2385g1-replay"))
+    sadp = hik.texts["sadp"]
+    assert sadp.count("flase") == 2 and "\t<DeviceType>141945</DeviceType>\n" in sadp
+    assert sadp.index("SDKOverTLSPort") < sadp.index("SDKServerStatus")
+    assert "<DeviceSN>" + hik.fields["serial"] + "</DeviceSN>" in sadp
+    probe = DET.fromstring(hik.texts["onvif.probe_match"].encode())
+    assert probe.tag.endswith("}Envelope")
+    dh = json.loads(render(by_name("dahua-ipc-hdw1431t1-replay")).texts["dhip"])
+    info = dh["params"]["deviceInfo"]
+    assert (info["Vendor"], info["Manufacturer"], info["Find"]) == ("Private", "Private", "BC")
+    assert info["IPv6Address"]["DefaultGateway"] is None

@@ -24,6 +24,7 @@ from camscan.lab.personalities import (
     mobotix,
     ordinary,
     reolink,
+    replays,
     ubiquiti,
     uniview,
     vivotek,
@@ -93,6 +94,7 @@ _FAMILIES: list[Personality] = [
     *ordinary.PERSONALITIES,
     *hostile_hosts.PERSONALITIES,
     *field.PERSONALITIES,
+    *replays.PERSONALITIES,
     *lookalikes.PERSONALITIES,
 ]
 
