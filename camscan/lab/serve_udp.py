@@ -104,7 +104,7 @@ def sadp(host: Host, data: bytes, addr: Addr) -> list[Reply]:
 
 
 def dhip_header(body_len: int, declared: int | None = None) -> bytes:
-    """The 32-byte DHIP header (discovery-protocols.md §3.1): size, magic, session, id,
+    """The 32-byte DHIP header: size, magic, session, id,
     JSON length, 0, JSON length again, 0."""
     n = body_len if declared is None else declared
     return struct.pack("<I4sIIIIII", 0x20, b"DHIP", 0, 0, n, 0, n, 0)

@@ -1,8 +1,8 @@
 """The lab server on the wire: real sockets against a server subprocess on loopback.
 
-Expected values come from the research notes (Server tokens, realms, protocol layouts) and
-the state file the test wrote, not from the server's code; unicast only (multicast is
-exercised inside lab namespaces by the lab and end-to-end tests).
+Expected values come from the public sources the personalities cite (Server tokens, realms,
+protocol layouts) and the state file the test wrote, not from the server's code; unicast only
+(multicast is exercised inside lab namespaces by the lab and end-to-end tests).
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
 def test_hikvision_web_server_header(server: Server) -> None:
     page = httpx.get(f"http://{HIK}/doc/page/login.asp", timeout=5)
     assert page.status_code == 200
-    assert page.headers["server"] == "App-webs/"  # fingerprints.md §1.1, older firmware
+    assert page.headers["server"] == "App-webs/"  # rapid7/recog http_servers.xml, older firmware
     head = httpx.head(f"http://{HIK}/doc/page/login.asp", timeout=5)
     assert head.headers["server"] == "App-webs/" and head.content == b""
     assert int(head.headers["content-length"]) == len(page.content)
@@ -180,7 +180,7 @@ def test_hikvision_web_server_header(server: Server) -> None:
 
 
 def test_http_keep_alive_serves_several_requests(server: Server) -> None:
-    # Dahua's web server answers upper-case header names (fingerprints.md §2.1) and
+    # Dahua's web server answers upper-case header names and
     # closes: a fresh connection per request; two requests in a row both answer.
     with httpx.Client(timeout=5) as client:
         first = client.get(f"http://{DAHUA}/")
@@ -218,7 +218,7 @@ def test_rtsp_options_echoes_cseq_and_describe_challenges(server: Server) -> Non
         describe = sock.recv(4096)
     assert options.startswith(b"RTSP/1.0 200 OK\r\n") and b"\r\nCSeq: 7\r\n" in options
     assert describe.startswith(b"RTSP/1.0 401") and b"\r\nCSeq: 8\r\n" in describe
-    assert b'realm="IP Camera(C2875)"' in describe  # discovery-protocols.md §6
+    assert b'realm="IP Camera(C2875)"' in describe  # hikvision.SOURCES RTSP realm
 
 
 def test_sdk_port_answers_after_first_bytes(server: Server) -> None:
@@ -313,7 +313,7 @@ def test_dhip_search(server: Server) -> None:
     data = replies[0][0]
     size, magic = struct.unpack_from("<I4s", data)
     (length,) = struct.unpack_from("<I", data, 0x10)
-    assert (size, magic) == (0x20, b"DHIP")  # discovery-protocols.md §3.1
+    assert (size, magic) == (0x20, b"DHIP")  # mcw0/DahuaConsole net.py framing
     assert length == len(data) - 32
     body = json.loads(data[32:])
     assert body["method"] == "client.notifyDevInfo"
@@ -341,7 +341,7 @@ def test_ssdp_msearch_and_description(server: Server) -> None:
         for k, _, v in (ln.partition(":") for ln in head.split("\r\n")[1:])
         if k
     )
-    assert "Dahua" in fields["SERVER"]  # discovery-protocols.md §5.1
+    assert "Dahua" in fields["SERVER"]  # home-assistant/core#46822
     assert fields["ST"] == "upnp:rootdevice"
     assert fields["USN"].startswith("uuid:www.dahuatech.com.device_3_0-")
     desc = httpx.get(fields["LOCATION"], timeout=5)

@@ -1,14 +1,14 @@
 """Axis Communications cameras, PTZ and video encoders.
 
-Sources: research/fingerprints.md §6 (SNMP enterprise 368 and the ``; AXIS <model>; <type>;
+Sources: ``SOURCES`` (SNMP enterprise 368 and the ``; AXIS <model>; <type>;
 <firmware>; ...`` sysDescr from librenms axiscam snmprec; TLS ``CN=axis-<mac>,O=Axis
 Communications AB`` from recog x509_subjects; Digest realm ``AXIS_WS_<MAC>`` with ``Server:
 Apache/2.4.27 (Unix) OpenSSL/1.0.2k`` from node-onvif#40; ``/view/viewer_index.shtml`` from
 nmap's default-accounts data; title ``AXIS``; RTSP ``/axis-media/media.amp``; OUIs 00:40:8C,
-AC:CC:8E, B8:A4:4F, E8:27:25); research/discovery-protocols.md §1.3-1.4 (Axis ProbeMatch
-shape, scopes of an M2036-LE), §4 and §5 (mDNS ``_axis-video._tcp`` instance ``<MODEL> -
+AC:CC:8E, B8:A4:4F, E8:27:25); ``SOURCES`` (Axis ProbeMatch
+shape, scopes of an M2036-LE), (mDNS ``_axis-video._tcp`` instance ``<MODEL> -
 <MAC>`` with TXT ``macaddress``; SSDP BasicService ST/USN/SERVER and description fields from
-home-assistant/core axis tests), §6 (RTSP realm ``AXIS_WS_<MAC>`` with unquoted
+home-assistant/core axis tests), (RTSP realm ``AXIS_WS_<MAC>`` with unquoted
 ``stale=FALSE``).  ``/axis-cgi/basicdeviceinfo.cgi`` follows the VAPIX Basic device information
 API (https://developer.axis.com/vapix/network-video/basic-device-information/); its property
 values are the lab's.  Axis serial numbers are the MAC in upper case.
@@ -28,12 +28,18 @@ from camscan.lab.personalities._wire import (
     unit,
 )
 from camscan.lab.personalities.base import HttpReply, OnvifService, Personality, RtspService
+from camscan.lab.personalities.cites import NMAP_ACCOUNTS, NMAP_MACS, gh, librenms, recog
 
 SOURCES = (
-    "research/fingerprints.md §6 (librenms axiscam snmprec, recog x509_subjects, "
-    "node-onvif#40, nmap http-default-accounts, nmap-mac-prefixes)",
-    "research/discovery-protocols.md §1.3-1.4 (ONVIF-Java DiscoveryParser capture), §4-5 "
-    "(UniversalScanner Axis.cs, home-assistant/core axis fixtures), §6 (SharpRTSP comments)",
+    librenms("axiscam"),
+    recog("x509_subjects"),
+    gh("GuilhermeC18/node-onvif/issues/40") + " (Digest realm AXIS_WS_<MAC>, Apache Server)",
+    NMAP_ACCOUNTS + " (/view/viewer_index.shtml)",
+    NMAP_MACS,
+    "ONVIF-Java DiscoveryParser capture (Axis ProbeMatch shape, M2036-LE scopes)",
+    "julienblitte/UniversalScanner:UniversalScanner/Axis.cs (mDNS _axis-video._tcp)",
+    "home-assistant/core:tests/components/axis (SSDP BasicService ST/USN/SERVER)",
+    "SharpRTSP comments (RTSP realm AXIS_WS_<MAC>, unquoted stale=FALSE)",
     "https://developer.axis.com/vapix/network-video/basic-device-information/",
 )
 OUIS = ("00:40:8c", "ac:cc:8e", "b8:a4:4f", "e8:27:25")

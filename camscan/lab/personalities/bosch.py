@@ -1,6 +1,6 @@
 """Bosch Security Systems cameras (DINION, FLEXIDOME, AUTODOME).
 
-Sources: research/fingerprints.md §8 (SNMP enterprise 3967 with sysObjectID
+Sources: ``SOURCES`` (SNMP enterprise 3967 with sysObjectID
 ``1.3.6.1.4.1.3967.1.1.0`` and a product-name sysDescr from librenms bosch snmprec; TLS subject
 ``O=Bosch Sicherheitssysteme GmbH`` with CN ``*.myboschcam.net`` and issuer ``OU=ST-VS`` with
 CN = MAC from recog x509_subjects/x509_issuers; ``Server: VCS-VideoJet-Webserver`` from
@@ -21,11 +21,15 @@ from camscan.lab.personalities._wire import (
     unit,
 )
 from camscan.lab.personalities.base import OnvifService, Personality
+from camscan.lab.personalities.cites import NMAP_MACS, SANSATART, librenms, nmap_probes, recog
 
 SOURCES = (
-    "research/fingerprints.md §8 (librenms bosch/boschcpp snmprec, recog x509_subjects and "
-    "x509_issuers, sansatart shodan-favicon-hashes.csv, nmap-service-probes 8061/10418/12151, "
-    "nmap-mac-prefixes)",
+    librenms("bosch", "boschcpp"),
+    recog("x509_subjects"),
+    recog("x509_issuers"),
+    SANSATART,
+    nmap_probes("8061, 10418, 12151"),
+    NMAP_MACS,
 )
 SERVER = ("Server", "VCS-VideoJet-Webserver")
 REALM = "Use 'live' as User Name for Live Video Access"

@@ -1,21 +1,21 @@
 """Dahua-made devices under the Dahua brand: IP camera (two firmware generations), NVR, XVR.
 
-Sources (research notes in /work/shared/research, each with its own upstream citation):
+Sources (each with its snapshot or thread in ``SOURCES``):
 
-* ``fingerprints.md`` §2.1 HTTP without a ``Server`` header, upper-case header names,
+* HTTP without a ``Server`` header, upper-case header names,
   ``Etag: "n:hex"``, ``P3P: CP=CAO PSA OUR``, ``X-XSS-Protection: 1;mode=block``, CSP and HSTS,
   UTF-8 BOM + XHTML Strict doctype, titles ``WEB SERVICE`` and ``WEB`` (nmap 10443-10445,
-  Plum-Island#204, rroller/dahua#101); §2.2 ``Login to <serial>`` Digest realm on HTTP and RTSP,
-  ``Basic realm="device"``; §2.3 ``/RPC2_Login``, ``/cgi-bin/magicBox.cgi``, version and model
-  formats; §2.4 TLS issuers (rroller/dahua#647, Plum-Island#204 with NBSPs); §2.5 RTSP servers;
-  §2.6 SNMP 1004849; §2.7 TCP 37777; §2.9 OUIs.
-* ``discovery-protocols.md`` §1.3-1.4 Dahua WS-Discovery stack (``standalone="yes"``, prefixes
+  Plum-Island#204, rroller/dahua#101); ``Login to <serial>`` Digest realm on HTTP and RTSP,
+  ``Basic realm="device"``; ``/RPC2_Login``, ``/cgi-bin/magicBox.cgi``, version and model
+  formats; TLS issuers (rroller/dahua#647, Plum-Island#204 with NBSPs); RTSP servers;
+  SNMP 1004849; TCP 37777; OUIs.
+* Dahua WS-Discovery stack (``standalone="yes"``, prefixes
   s/sc/a/d, ``a:To`` = discovery URN, MetadataVersion 1; scopes ``location/country/china``,
   ``type/Network_Video_Transmitter``, ``extension/unique_identifier``; cogini/onvif fixtures),
-  §3.1 DHIP ``client.notifyDevInfo`` reply keys (Haicam, mcw0, Intelbras notes), §5.1 SSDP
+  DHIP ``client.notifyDevInfo`` reply keys (Haicam, mcw0, Intelbras notes), SSDP
   (home-assistant/core#46822: Dahua Upnp SDK SERVER, ``www.dahuatech.com`` USN, port 49152,
-  ``X-User-Agent: redsonic``), §6 RTSP (``Rtsp Server/3.0``, Public with ANNOUNCE/RECORD).
-* ``oem-policy-vulns.md`` §1.3-1.4 model prefixes and the ``0000000`` third version field of
+  ``X-User-Agent: redsonic``), RTSP (``Rtsp Server/3.0``, Public with ANNOUNCE/RECORD).
+* model prefixes and the ``0000000`` third version field of
   Dahua-branded builds.
 """
 
@@ -31,18 +31,36 @@ from camscan.lab.personalities._wire import (
     snmp_system,
 )
 from camscan.lab.personalities.base import HttpReply, OnvifService, Personality, RtspService
-
-SOURCES: tuple[str, ...] = (
-    "research/fingerprints.md §2 (nmap-service-probes 10443-10445/11572/12373/14883, "
-    "Plum-Island#204, rroller/dahua#6/#101/#647 and client.py, retina#62, motion#121, "
-    "librenms dahua-nvr.snmprec, nmap-mac-prefixes)",
-    "research/discovery-protocols.md §1.3-1.4 (cogini/onvif Dahua ProbeMatches), §3.1 (DHIP "
-    "replies: Haicam, mcw0/DahuaConsole, Intelbras notes), §5.1 (home-assistant/core#46822), "
-    "§6 (ws2543/about-multimedia, lal RTSP captures)",
-    "research/oem-policy-vulns.md §1.3-1.4 (Dahua model prefixes, version-string OEM field)",
+from camscan.lab.personalities.cites import (
+    COGINI,
+    HAICAM,
+    NMAP_MACS,
+    ROLLER,
+    gh,
+    librenms,
+    nmap_probes,
 )
 
-# Zhejiang Dahua Technology MA-L blocks (fingerprints.md §2.9).
+SOURCES: tuple[str, ...] = (
+    nmap_probes("10443-10445, 11572, 12373, 14883"),
+    gh("D4-project/Plum-Island/issues/204") + " (2026 firmware headers, NBSP device CA)",
+    gh("rroller/dahua/issues/6") + " (RPC2 realm Login to <serial>)",
+    gh("rroller/dahua/issues/101"),
+    gh("rroller/dahua/issues/583") + " (Basic realm Device_CGI)",
+    gh("rroller/dahua/issues/647") + " (TLS issuer)",
+    ROLLER,
+    gh("scottlamb/retina/issues/62"),
+    gh("Motion-Project/motion/issues/121"),
+    librenms("dahua-nvr"),
+    NMAP_MACS,
+    COGINI + " (Dahua ProbeMatches: standalone=yes, s/sc/a/d prefixes)",
+    HAICAM + " (DHIP client.notifyDevInfo)",
+    "mcw0/DahuaConsole:net.py (DHIP framing)",
+    gh("home-assistant/core/issues/46822") + " (Dahua Upnp SDK SSDP SERVER, USN, port 49152)",
+    "ws2543/about-multimedia, q191201771/lal (RTSP Server/3.0 captures)",
+)
+
+# Zhejiang Dahua Technology MA-L blocks.
 DAHUA_OUIS = (
     "08:ed:ed",
     "14:a7:8b",
@@ -64,7 +82,7 @@ DAHUA_OUIS = (
 
 
 def _page(title: str) -> str:
-    """Login page: UTF-8 BOM then the XHTML 1.0 Strict doctype (fingerprints.md §2.1)."""
+    """Login page: UTF-8 BOM then the XHTML 1.0 Strict doctype."""
     return (
         "\ufeff"
         '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
@@ -159,7 +177,7 @@ PUBLIC_V3 = (
 
 def rtsp_dahua() -> RtspService:
     """Current firmware: ``Rtsp Server/3.0``; DESCRIBE asks Digest ``Login to <serial>``
-    without ``stale`` (discovery-protocols.md §6)."""
+    without ``stale``."""
     return RtspService(
         options=rtsp("RTSP/1.0 200 OK", "Server: Rtsp Server/3.0", PUBLIC_V3),
         describe=rtsp(
@@ -192,7 +210,7 @@ def dhip_reply(
     remote_in: int = 0,
     spaced: bool = False,
 ) -> str:
-    """``client.notifyDevInfo`` body (discovery-protocols.md §3.1); the server adds the
+    """``client.notifyDevInfo`` body; the server adds the
     32-byte DHIP header.  ``spaced`` gives the ``"a" : 1`` formatting some firmware uses."""
     info: dict[str, Any] = {
         "AlarmInputChannels": 2,
@@ -239,7 +257,7 @@ SSDP_LOCATION = "http://{ip}:49152/upnp_device_desc.xml"
 
 
 def ssdp_description(manufacturer: str) -> str:
-    """UPnP description behind LOCATION; the device type carries the serial (§5.1).  Element
+    """UPnP description behind LOCATION; the device type carries the serial.  Element
     values other than the device type/UDN are the lab's choice (no captured body)."""
     return (
         '<?xml version="1.0"?>\n'
@@ -290,7 +308,7 @@ def _probe_match(scope_list: tuple[str, ...]) -> str:
 
 
 def onvif_dahua(name: str, manufacturer: str, country: str = "china") -> OnvifService:
-    """Dahua ONVIF stack: scopes keep Dahua's shape, ``name/`` shows the brand (§1.4)."""
+    """Dahua ONVIF stack: scopes keep Dahua's shape, ``name/`` shows the brand."""
     scope_list = scopes(
         f"location/country/{country}",
         f"name/{name}",
@@ -329,7 +347,7 @@ def dahua_unit(
     **services: Any,
 ) -> Personality:
     """A Dahua-firmware device: maker, camera flag and the silent TCP 37777 SDK port are the
-    same whatever the label (fingerprints.md §2.7)."""
+    same whatever the label."""
     return Personality(
         name=name,
         brand=brand,
@@ -374,7 +392,7 @@ IPC = dahua_unit(
     weight=7.0,
 )
 
-# 2026 firmware: title ``WEB``, the NBSP device CA, spaced DHIP JSON (Plum-Island#204; §3.1).
+# 2026 firmware: title ``WEB``, the NBSP device CA, spaced DHIP JSON (Plum-Island#204; ).
 IPC_NEW = dahua_unit(
     name="dahua-ipc-2026",
     brand="Dahua",

@@ -1,6 +1,6 @@
 """Dahua-made units sold under other brands (manufacturer "Dahua", brand = the label).
 
-Kept from the parent firmware (fingerprints.md §2.10, §15; oem-policy-vulns.md §1.2, §1.4):
+Kept from the parent firmware:
 the header layout without ``Server``, ``/RPC2_Login`` and ``/cgi-bin/magicBox.cgi``, the
 ``Login to <serial>`` realm (with the OEM's serial prefix: ``AMC`` Amcrest, ``ND`` Lorex), RTSP
 servers, DHIP on 37810, TCP 37777, the Dahua ONVIF stack shape and often a Dahua OUI.
@@ -11,13 +11,14 @@ version string (``00AC000`` Amcrest, ``15OG003`` EmpireTech), SSDP ``Private Upn
 Brand relationships: Lorex (Dahua subsidiary 2018-2022; ND serials, nmap 14883), Amcrest
 (rroller/dahua README, python-amcrest, CVE-2020-5735; own OUIs), EmpireTech (rroller/dahua
 README, crumbvms#182), EZ-IP (mcw0/Tools#8), CP Plus (nmap 10157 title, ONVIF ``name/CPPLUS``
-scopes in discovery-protocols.md §1.4).  Titles and ONVIF manufacturer casing other than
+scopes in ``SOURCES``).  Titles and ONVIF manufacturer casing other than
 those cited are the lab's choice: the research holds no captured OEM login page.
 """
 
 from __future__ import annotations
 
 from camscan.lab.personalities.base import Personality
+from camscan.lab.personalities.cites import NMAP_MACS, gh, nmap_probes
 from camscan.lab.personalities.dahua import (
     DAHUA_OUIS,
     SOURCES,
@@ -38,10 +39,14 @@ from camscan.lab.personalities.dahua import (
 
 OEM_SOURCES = (
     *SOURCES,
-    "research/oem-policy-vulns.md §1.2 (Lorex: Texas AG filings, rroller/dahua README, nmap "
-    "14883; Amcrest: python-amcrest README, CVE-2020-5735, nmap-mac-prefixes; EmpireTech: "
-    "crumbvms#182; EZ-IP: mcw0/Tools#8, Dahua-Firmware-Mod-Kit#21; CP Plus: nmap 10157)",
-    "research/fingerprints.md §2.2 (AMC/ND serial prefixes in realms), §2.9-2.10 (OEM OUIs)",
+    "rroller/dahua:README.md (Lorex, Amcrest, EmpireTech units on Dahua firmware)",
+    nmap_probes("10157 (CP Plus DVR), 14883 (Lorex ND serials)"),
+    "tchellomello/python-amcrest:README.rst",
+    "CVEProject/cvelistV5:cves/2020/5xxx/CVE-2020-5735.json (Amcrest = Dahua firmware)",
+    gh("badbread/crumbvms/issues/182") + " (EmpireTech)",
+    gh("mcw0/Tools/issues/8") + " (EZ-IP)",
+    gh("BotoX/Dahua-Firmware-Mod-Kit/issues/21"),
+    NMAP_MACS,
 )
 
 # Amcrest Technologies blocks plus Dahua blocks its units also carry (CamioCam paths.csv).
@@ -130,7 +135,7 @@ EMPIRETECH_IPC = dahua_unit(
     http={80: http_dahua(title="WEB SERVICE")},
     rtsp=rtsp_dahua(),
     onvif=onvif_dahua("EmpireTech", "EmpireTech", country="usa"),
-    # Unbranded Dahua firmware reports "Private" (discovery-protocols.md §3.1).
+    # Unbranded Dahua firmware reports "Private".
     dahua_discovery=dhip_reply("IPC", vendor="Private", manufacturer="Private"),
     weight=1.2,
 )

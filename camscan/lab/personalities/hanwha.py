@@ -1,13 +1,13 @@
 """Hanwha Vision (Samsung Techwin / Wisenet) cameras and a Wisenet NVR.
 
-Sources: research/fingerprints.md §7 (SNMP enterprise 36849 with sysObjectID
+Sources: ``SOURCES`` (SNMP enterprise 36849 with sysObjectID
 ``1.3.6.1.4.1.36849.1.2.<n>`` and sysDescr ``SAMSUNG iPolis H.264 Premium Level IP Camera``
 from librenms ipolis snmprec; RTSP 401 ``Digest realm="iPOLiS"`` with ``Date``/``Expires``/
 ``Cache-Control: must-revalidate`` from cameradar#199; URL ``/profile<n>/media.smp``; title
 ``Hanwha Techwin`` from recog; OUIs 00:09:18 Samsung Techwin, 44:B4:23 and E4:30:22 Hanwha
-Vision Vietnam); research/discovery-protocols.md §1.4 (Hanwha puts manufacturer, model and
+Vision Vietnam); ``SOURCES`` (Hanwha puts manufacturer, model and
 location in its ONVIF scopes, Onvif.Core#55; exact list not captured, so the scope names below
-are the lab's), §6.  The SUNAPI path ``/stw-cgi/`` is the lab's choice (no capture in the
+are the lab's),  The SUNAPI path ``/stw-cgi/`` is the lab's choice (no capture in the
 research).
 """
 
@@ -23,11 +23,15 @@ from camscan.lab.personalities._wire import (
     unit,
 )
 from camscan.lab.personalities.base import OnvifService, Personality
+from camscan.lab.personalities.cites import CAMIO, NMAP_MACS, gh, librenms, recog
 
 SOURCES = (
-    "research/fingerprints.md §7 (librenms ipolis snmprec/os_detection, cameradar#199, recog "
-    "html_title, nmap-mac-prefixes, CamioCam paths.csv)",
-    "research/discovery-protocols.md §1.4 (Onvif.Core#55), §6 (RTSP table)",
+    librenms("ipolis"),
+    gh("Ullaakut/cameradar/issues/199") + " (RTSP 401 Digest realm iPOLiS, Date/Expires)",
+    recog("html_title") + " (Hanwha Techwin)",
+    NMAP_MACS,
+    CAMIO,
+    gh("Jazea/Onvif.Core/issues/55") + " (Hanwha ONVIF scopes carry maker, model, location)",
 )
 OUIS = ("00:09:18", "44:b4:23", "e4:30:22")
 RTSP_HEADERS = (

@@ -1,20 +1,20 @@
 """Hikvision-made devices under the Hikvision brand: two camera generations, PTZ, NVR, DVR.
 
-Sources (research notes in /work/shared/research, each with its own upstream citation):
+Sources (each with its snapshot or thread in ``SOURCES``):
 
-* ``fingerprints.md`` §1.1 Server tokens (``App-webs/``, ``DNVRS-Webs``, ``DVRDVS-Webs``,
-  ``Webs``/``webserver`` with the X-Frame-Options set, HTTP/1.0), §1.2 paths
+* Server tokens (``App-webs/``, ``DNVRS-Webs``, ``DVRDVS-Webs``,
+  ``Webs``/``webserver`` with the X-Frame-Options set, HTTP/1.0), paths
   (``/doc/page/login.asp``, ISAPI, PSIA userCheck, GoAhead 401 body, ``/`` -> ``/index.asp`` on
-  DVRs), §1.3 ISAPI deviceInfo fields and namespaces, §1.4 RTSP (two spaces after ``Date:``,
+  DVRs), ISAPI deviceInfo fields and namespaces, RTSP (two spaces after ``Date:``,
   ``IP Camera(XXXXX)`` realm, MAC realm on newer firmware, ``Hikvision`` realm on old DVRs,
-  Public list), §1.5 DVR/NVR certificate subject, §1.6 SNMP 39165/50001, §1.7 TCP 8000 reply
-  and admin port list, §1.9 OUIs.
-* ``discovery-protocols.md`` §1.3-1.4 Hikvision WS-Discovery stack (MAC in the EPR uuid,
-  ``type/video_encoder``, ``MAC/``, ``location/city/hangzhou`` scopes), §2.3 SADP ProbeMatch
+  Public list), DVR/NVR certificate subject, SNMP 39165/50001, TCP 8000 reply
+  and admin port list, OUIs.
+* Hikvision WS-Discovery stack (MAC in the EPR uuid,
+  ``type/video_encoder``, ``MAC/``, ``location/city/hangzhou`` scopes), SADP ProbeMatch
   fields and observed values (DeviceType codes, SoftwareVersion without a space before
-  ``build``, DSPVersion, the ``flase`` typo is not reproduced), §2.4 serial format, §6 SDP
+  ``build``, DSPVersion, the ``flase`` typo is not reproduced), serial format, SDP
   (``IMKH`` media header).
-* ``oem-policy-vulns.md`` §1.3 model-number patterns, §1.4 ``OEMCode=1`` on Hikvision units.
+* model-number patterns, ``OEMCode=1`` on Hikvision units.
 """
 
 from __future__ import annotations
@@ -29,17 +29,37 @@ from camscan.lab.personalities.base import (
     Personality,
     RtspService,
 )
-
-SOURCES: tuple[str, ...] = (
-    "research/fingerprints.md §1 (recog http_servers.xml, nmap-service-probes 9762/10283-10286/"
-    "10643-10645/12367/1821, maciej-or/hikvision_next fixtures, ExoPlayer#9800, go2rtc#2232, "
-    "homebridge-hikvision#2, pyHik#15, librenms hikvision-cam/hikvision-nvr snmprec)",
-    "research/discovery-protocols.md §1.3-1.4 (Haicam discoverytest.go WS-Discovery capture), "
-    "§2.3 (SADP ProbeMatch captures: Haicam, itread01, mhzhuji, 553668), §6 (EasyDarwin SDP)",
-    "research/oem-policy-vulns.md §1.3-1.4 (model patterns, OEMCode)",
+from camscan.lab.personalities.cites import (
+    HAICAM,
+    HIK_NEXT,
+    INGRAM,
+    NMAP_MACS,
+    SADP_CAPTURES,
+    gh,
+    librenms,
+    nmap_probes,
+    recog,
 )
 
-# Hikvision MA-L blocks (fingerprints.md §1.9), preferring those CamioCam saw on real units.
+SOURCES: tuple[str, ...] = (
+    recog("http_servers"),
+    nmap_probes("1821, 9762, 10283-10286, 10643-10645, 12367"),
+    HIK_NEXT,
+    gh("google/ExoPlayer/issues/9800") + " (RTSP Date with two spaces, realm)",
+    gh("AlexxIT/go2rtc/issues/2232"),
+    gh("eu-evops/homebridge-hikvision/issues/2") + " (DNVRS-Webs DVR headers, ETag)",
+    gh("mezz64/pyHik/issues/15") + " (GoAhead-derived 401 body)",
+    gh("evercam/evercam-server/issues/10"),
+    gh("urbanadventurer/WhatWeb/pull/425") + " (webserver token, security headers)",
+    librenms("hikvision-cam", "hikvision-nvr"),
+    HAICAM + " (WS-Discovery ProbeMatches, SADP ProbeMatch)",
+    SADP_CAPTURES,
+    gh("bluenviron/mediamtx/issues/2908") + " (IMKH media header SDP)",
+    INGRAM,
+    NMAP_MACS,
+)
+
+# Hikvision MA-L blocks, preferring those CamioCam saw on real units.
 CAMERA_OUIS = (
     "c4:2f:90",
     "c0:56:e3",
@@ -57,16 +77,16 @@ CAMERA_OUIS = (
 )
 RECORDER_OUIS = ("8c:e7:48", "bc:ad:28", "18:68:cb", "54:c4:15", "4c:bd:8f", "c0:56:e3")
 
-# Hikvision serial: model + YYYYMMDD + 4-letter block + 9 digits (discovery-protocols.md §2.4).
+# Hikvision serial: model + YYYYMMDD + 4-letter block + 9 digits.
 HIK_SERIAL = "{model}{date}AAWR{num:09d}"
 HIK_SERIAL_CN = "{model}{date}CCCH{num:09d}"
 
 ISAPI_NS_HIK = "http://www.hikvision.com/ver20/XMLSchema"
-ISAPI_NS_OEM = "http://www.std-cgi.com/ver20/XMLSchema"  # OEM builds (fingerprints.md §1.3)
+ISAPI_NS_OEM = "http://www.std-cgi.com/ver20/XMLSchema"  # OEM builds
 
 # --- HTTP -----------------------------------------------------------------------------
 
-# GoAhead-derived 401 body (pyHik#15, evercam-server#10, fingerprints.md §1.2).
+# GoAhead-derived 401 body (pyHik#15, evercam-server#10).
 GOAHEAD_401 = (
     "<html><head><title>Document Error: Unauthorized</title></head>\n"
     "<body><h2>Access Error: 401 -- Unauthorized</h2>\n"
@@ -88,8 +108,8 @@ ISAPI_401_XML = (
 def _login_page(title: str, logo: str) -> str:
     """The login page body: the web UI loads everything by script from /doc/.
 
-    Body tokens ``g_szCacheTime`` and ``iVMS`` are the Ingram rule for this page
-    (fingerprints.md §1.2); the title and logo path carry the brand shown.
+     Body tokens ``g_szCacheTime`` and ``iVMS`` are the Ingram rule for this page
+    ; the title and logo path carry the brand shown.
     """
     return (
         "<!DOCTYPE html>\n<html>\n<head>\n"
@@ -157,7 +177,7 @@ def http_webs_new(
     def r(status: int, body: str, *extra: tuple[str, str]) -> HttpReply:
         return replace(reply(status, body, *sec, *extra), version="HTTP/1.0")
 
-    # UTF-8 BOM before the doctype (fingerprints.md §1.1).
+    # UTF-8 BOM before the doctype.
     bom = "\ufeff"
     return {
         "/": r(302, "", ("Location", "http://{ip}/doc/page/login.asp?_1"), html),
@@ -181,7 +201,7 @@ def http_recorder(server_token: str, title: str = "") -> dict[str, HttpReply]:
     )
     auth = (
         "WWW-Authenticate",
-        # No recorder capture of this challenge: the MAC realm of newer firmware (§1.4).
+        # No recorder capture of this challenge: the MAC realm of newer firmware.
         'Digest qop="auth", realm="{mac_plain}", nonce="{uuid}", stale="FALSE"',
     )
     html = ("Content-Type", "text/html")
@@ -212,7 +232,7 @@ RTSP_DATE = "Date:  Tue, Dec 21 2021 12:08:36 GMT"
 
 
 def rtsp_hik(realm: str, basic_realm: str | None = None) -> RtspService:
-    """OPTIONS answers 200 without auth; DESCRIBE asks Digest then Basic (fingerprints §1.4)."""
+    """OPTIONS answers 200 without auth; DESCRIBE asks Digest then Basic."""
     challenge = [f'WWW-Authenticate: Digest realm="{realm}", nonce="{{uuid}}", stale="FALSE"']
     challenge.append(f'WWW-Authenticate: Basic realm="{basic_realm or realm}"')
     return RtspService(
@@ -223,7 +243,7 @@ def rtsp_hik(realm: str, basic_realm: str | None = None) -> RtspService:
 
 def rtsp_hik_open() -> RtspService:
     """A unit with RTSP authentication switched off: DESCRIBE gives the SDP with the
-    ``IMKH`` media header (discovery-protocols.md §6, mediamtx#2908)."""
+    ``IMKH`` media header (mediamtx#2908)."""
     body = sdp(
         "v=0",
         "o=- 1109162014219182 1109162014219192 IN IP4 0.0.0.0",
@@ -266,11 +286,11 @@ def sadp_reply(
     oem_code: str = "1",
     oem_info: str = "N/A",
 ) -> str:
-    """SADP ProbeMatch with the elements of real replies (discovery-protocols.md §2.3).
+    """SADP ProbeMatch with the elements of real replies.
 
     ``SoftwareVersion`` has no space before ``build`` as in the captures (``V5.6.2build
     190701``).  OEM units: ``DetailOEMCode``/``OEMInfo`` follow the Sadp.h comments quoted in
-    §2.3 (values on real OEM units are unverified there).
+    (values on real OEM units are unverified there).
     """
     active = "true" if activated else "false"
     return (
@@ -320,7 +340,7 @@ def sadp_reply(
 
 # --- ONVIF ----------------------------------------------------------------------------
 
-# The node field of the EndpointReference uuid is the NIC MAC (Haicam capture, §1.3).
+# The node field of the EndpointReference uuid is the NIC MAC (Haicam capture).
 HIK_EPR = "urn:uuid:{uuid:.8}-1dd1-11b2-80a1-{mac_plain}"
 
 
@@ -345,8 +365,7 @@ def onvif_hik(
 
 def _probe_match(scope_list: tuple[str, ...]) -> str:
     """The Hikvision stack's ProbeMatches: ``env``/``wsadis``/``d`` prefixes, the
-    ``tnsn`` event-topic namespace, MAC-tailed EPR, MetadataVersion 10 (Haicam capture,
-    discovery-protocols.md §1.3)."""
+    ``tnsn`` event-topic namespace, MAC-tailed EPR, MetadataVersion 10 (Haicam capture)."""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
@@ -474,7 +493,7 @@ IPC_V5_NEW = hik_unit(
 )
 
 # A factory-fresh camera: SADP Activated=false, no password yet, web UI only offers
-# activation; discovery-protocols.md §2.6 says to flag it.
+# activation; SADP's Activated=false says so.
 IPC_UNACTIVATED = replace(
     IPC_V5_NEW,
     name="hikvision-ipc-v5.7-inactive",
@@ -519,7 +538,7 @@ NVR = hik_unit(
     tls_subject=RECORDER_TLS,
     rtsp=rtsp_hik("{mac_plain}"),
     onvif=onvif_hik("HIKVISION%20{model}", "HIKVISION"),
-    # Admin port list of a DS-7608NI: WebSocket 7681, SDK over TLS 8443 (§1.7).
+    # Admin port list of a DS-7608NI: WebSocket 7681, SDK over TLS 8443.
     tcp_silent=(7681, 8443),
     sadp=sadp_reply(139991, "V5.0, build 191213", analog=0, digital=8, disks=1),
     snmp=snmp_recorder(),

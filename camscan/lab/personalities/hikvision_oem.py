@@ -5,17 +5,17 @@ What changes with the label and what does not, per the research:
 * kept from the parent firmware: ``*-Webs``/``App-webs/``/``webserver`` server tokens, ISAPI
   and ``/doc/page/login.asp`` paths, RTSP realm formats and ``/Streaming/Channels`` layout,
   SADP, TCP 8000, the Hikvision ONVIF stack shape (MAC in the EPR, ``type/video_encoder``,
-  ``MAC/`` scope), and most often a Hikvision OUI (fingerprints.md §1.10, §15;
-  oem-policy-vulns.md §1.1, §1.4-1.5);
+  ``MAC/`` scope), and most often a Hikvision OUI (;
+  ``SOURCES``);
 * changed: the login page title and logo, the ONVIF ``Manufacturer`` and ``name/`` scope, the
   model numbers, SADP ``DetailOEMCode``/``OEMInfo`` (Sadp.h comments quoted in
-  discovery-protocols.md §2.3: an OEM code other than 0/1 marks an OEM build).
+  ``SOURCES``: an OEM code other than 0/1 marks an OEM build).
 
 Brand relationships: Annke (HA Hikvision docs, hikvision_next #45/#195, PR 16165), LTS
 (CamioCam/rtsp#224: Hikvision OEM, OUI 14:2F:FD registered to LT Security), HiLook
 (node-red-contrib-hikvision#18), HiWatch (centreon-plugins#4734, hikvision_next#328),
 Interlogix TruVision (``Interlogix-Webs`` nmap 10456, ``DNVRS-Webs`` sansatart CSV).
-Gap stated by the research (discovery-protocols.md §10): no captured SADP reply or login page
+Gap stated by the research: no captured SADP reply or login page
 of a white-label unit, so the brand-shown strings below (titles, logo paths, ONVIF
 manufacturer casing) are the lab's choice, not captures.
 """
@@ -23,6 +23,7 @@ manufacturer casing) are the lab's choice, not captures.
 from __future__ import annotations
 
 from camscan.lab.personalities.base import Personality
+from camscan.lab.personalities.cites import SANSATART, gh, nmap_probes
 from camscan.lab.personalities.hikvision import (
     CAMERA_OUIS,
     HIK_SERIAL,
@@ -43,10 +44,16 @@ from camscan.lab.personalities.hikvision import (
 
 OEM_SOURCES = (
     *SOURCES,
-    "research/oem-policy-vulns.md §1.1 (Annke: home-assistant.io hikvision.markdown, "
-    "hikvision_next#45/#195; LTS: CamioCam/rtsp#224; HiLook: node-red-contrib-hikvision#18; "
-    "HiWatch: centreon-plugins#4734; Interlogix: nmap-service-probes 10282-10283/10456)",
-    "research/fingerprints.md §1.10 and §15 (what white-label units keep from the parent)",
+    "home-assistant/home-assistant.io:source/_integrations/hikvision.markdown (Annke)",
+    gh("maciej-or/hikvision_next/issues/45"),
+    gh("maciej-or/hikvision_next/issues/195"),
+    gh("home-assistant/home-assistant.io/pull/16165"),
+    gh("CamioCam/rtsp/issues/224") + " (LTS: Hikvision OEM, OUI 14:2F:FD)",
+    gh("henry-spanka/node-red-contrib-hikvision/issues/18") + " (HiLook)",
+    gh("centreon/centreon-plugins/issues/4734") + " (HiWatch)",
+    gh("maciej-or/hikvision_next/issues/328"),
+    nmap_probes("10282-10283, 10456 (Interlogix-Webs)"),
+    SANSATART,
 )
 
 # LT Security's own block (nmap-mac-prefixes) next to Hikvision blocks its units also carry.
@@ -116,7 +123,7 @@ LTS_NVR = hik_unit(
         443: http_recorder("DNVRS-Webs", title="LTS NVR"),
     },
     https_ports=(443,),
-    tls_subject=RECORDER_TLS,  # OEMs rarely change the certificate (fingerprints.md §15.6)
+    tls_subject=RECORDER_TLS,  # OEMs rarely change the certificate
     rtsp=rtsp_hik("{mac_plain}"),
     onvif=onvif_hik("LTS%20{model}", "LTS", city=""),
     sadp=sadp_reply(
@@ -131,7 +138,7 @@ HILOOK_IPC = hik_unit(
     brand="HiLook",
     device_type="camera",
     ouis=CAMERA_OUIS,
-    # HiLook's IPC-B* models collide with Dahua's IPC- prefix (oem-policy-vulns.md §1.3):
+    # HiLook's IPC-B* models collide with Dahua's IPC- prefix:
     # only the firmware-family signals can decide.
     models=("IPC-B140H-M", "IPC-T240H", "IPC-B121H-M", "IPC-D140H"),
     firmwares=("V5.5.101 build 200904", "V5.7.3 build 220112"),
@@ -205,9 +212,9 @@ TRUVISION_DVR = hik_unit(
     weight=0.5,
 )
 
-# EZVIZ, Hikvision's consumer brand (oem-policy-vulns.md §1.1: strong, ownership + firmware):
+# EZVIZ, Hikvision's consumer brand (``SOURCES``: strong, ownership + firmware):
 # Ezviz-registered OUIs, SADP reply with the EZVIZ serial shape (``01`` before the date) and
-# ``OEMInfo`` N/A as captured for a CS-C6TC (discovery-protocols.md §2.3-2.4); no local web UI.
+# ``OEMInfo`` N/A as captured for a CS-C6TC; no local web UI.
 EZVIZ_IPC = hik_unit(
     name="ezviz-ipc",
     brand="EZVIZ",

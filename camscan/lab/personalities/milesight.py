@@ -1,8 +1,8 @@
 """Milesight IP cameras and NVR.
 
-Sources: research/fingerprints.md §11 (OUIs 1C:C3:16 and 24:E1:24 from nmap-mac-prefixes; ONVIF
+Sources: ``SOURCES`` (OUIs 1C:C3:16 and 24:E1:24 from nmap-mac-prefixes; ONVIF
 manufacturer ``Milesight Technology Co.,Ltd.`` from evercam/ex_nvr#272).  No Milesight HTTP or
-RTSP banner is in the research (discovery-protocols.md §10 lists Milesight among the missing
+RTSP banner is in the research (``SOURCES`` lists Milesight among the missing
 WS-Discovery captures): web page, realm and scope strings are the lab's choice.
 """
 
@@ -12,8 +12,9 @@ from dataclasses import replace
 
 from camscan.lab.personalities._wire import html_page, reply, rtsp_auth, scopes, unit
 from camscan.lab.personalities.base import OnvifService, Personality
+from camscan.lab.personalities.cites import NMAP_MACS, gh
 
-SOURCES = ("research/fingerprints.md §11 (nmap-mac-prefixes, evercam/ex_nvr#272)",)
+SOURCES = (NMAP_MACS, gh("evercam/ex_nvr/issues/272") + " (ONVIF manufacturer string)")
 HTML = ("Content-Type", "text/html")
 
 CAMERA = unit(

@@ -1,6 +1,6 @@
 """Mobotix cameras.
 
-Sources: research/fingerprints.md §11 (title ``Redirect to userimage: /control/userimage.html``
+Sources: ``SOURCES`` (title ``Redirect to userimage: /control/userimage.html``
 and ``Location: /control/userimage.html`` from recog and nmap 9020; realm ``MOBOTIX Camera
 User``; OUI 00:03:C5).  No Mobotix RTSP or ONVIF capture is in the research: the RTSP challenge
 reuses the HTTP realm and the ONVIF strings are the lab's choice.
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from camscan.lab.personalities._wire import html_page, reply, rtsp_auth, scopes, unit
 from camscan.lab.personalities.base import OnvifService, Personality
+from camscan.lab.personalities.cites import NMAP_MACS, SANSATART, nmap_probes, recog
 
-SOURCES = (
-    "research/fingerprints.md §11 (recog html_title, nmap-service-probes 9020, "
-    "sansatart CSV, nmap-mac-prefixes)",
-)
+SOURCES = (recog("html_title"), nmap_probes("9020"), SANSATART, NMAP_MACS)
 HTML = ("Content-Type", "text/html")
 REALM = "MOBOTIX Camera User"
 LOCATION = "/control/userimage.html"

@@ -1,15 +1,15 @@
 """Ordinary hosts of a school or hospital network: none of them is a camera.
 
-Each one carries the signals the research lists as *negative* evidence (fingerprints.md §12
-non-camera SNMP enterprises, §13 OUI caveats, §14 printer/NAS/router/web-server tokens), and
+Each one carries the signals the research lists as *negative* evidence (``SOURCES``
+non-camera SNMP enterprises, OUI caveats, printer/NAS/router/web-server tokens), and
 some deliberately share weak strings with camera firmware: ``GoAhead-Webs``/``Webs`` servers
-with the stock GoAhead "Document Error" 401 page (§1.2: the same template Hikvision's
+with the stock GoAhead "Document Error" 401 page (the same template Hikvision's
 GoAhead-derived firmware uses), a Ubiquiti access point whose OUI block also holds cameras
-(§13), a Dahua-free UPnP router and TVs answering SSDP (discovery-protocols.md §1.2 notes that
-printers and Windows hosts also answer untyped WS-Discovery; §9 lists a DIAL device and a Sony
+a Dahua-free UPnP router and TVs answering SSDP (``SOURCES`` notes that
+printers and Windows hosts also answer untyped WS-Discovery; lists a DIAL device and a Sony
 media renderer as SSDP negatives).
 
-Sources of the strings: research/fingerprints.md §12 and §14 (recog, librenms, sansatart);
+Sources of the strings: ``SOURCES`` (recog, librenms, sansatart);
 well-known distribution defaults (nginx's "Welcome to nginx!" page, Apache's Ubuntu "It works"
 page, OpenSSH banners, net-snmp's sysObjectID 1.3.6.1.4.1.8072.3.2.10); OUIs from the IEEE
 registry as carried by nmap/nmap:nmap-mac-prefixes.  Product strings that no research source
@@ -28,14 +28,20 @@ from camscan.lab.personalities._wire import (
     unit,
 )
 from camscan.lab.personalities.base import HttpReply, Personality
+from camscan.lab.personalities.cites import NMAP_MACS, SANSATART, librenms, recog
 
 SRC_NEG = (
-    "research/fingerprints.md §12 (non-camera SNMP enterprises: Brother 2435, Cisco 9, HP 11, "
-    "NETGEAR 4526, TP-Link 11863, Microsoft 311; net-snmp 8072.3.2.10), §13 (OUI caveats), "
-    "§14 (HP HTTP Server, Brother titles, Synology/DSM, DiskStation, TP-Link Router "
-    "Webserver, APC Management Card, GoAhead-Webs/Webs shared servers)"
+    "non-camera SNMP enterprises (Brother 2435, Cisco 9, HP 11, NETGEAR 4526, TP-Link 11863, "
+    "Microsoft 311; net-snmp 8072.3.2.10) and server tokens/titles (HP HTTP Server, Brother, "
+    "Synology DSM/DiskStation, TP-Link Router Webserver, APC Management Card, GoAhead-Webs, "
+    "Webs): "
+    + ", ".join((recog("http_servers"), recog("html_title"), recog("snmp_sysdescr")))
+    + "; "
+    + librenms("brother", "synology")
+    + "; "
+    + SANSATART
 )
-SRC_OUI = "nmap/nmap:nmap-mac-prefixes (IEEE registrants of the OUIs used)"
+SRC_OUI = NMAP_MACS
 SRC_DEFAULTS = (
     "distribution defaults: nginx 'Welcome to nginx!' page, Apache2 Ubuntu Default Page, "
     "OpenSSH version banners, net-snmp Linux sysDescr; strings not in the research are the "
@@ -329,7 +335,7 @@ UNIFI_AP = _ordinary(
     name="ubiquiti-ap",
     brand="Ubiquiti",
     manufacturer="Ubiquiti",
-    ouis=UBIQUITI_OUIS,  # the same registrant as UniFi cameras (fingerprints.md §13)
+    ouis=UBIQUITI_OUIS,  # the same registrant as UniFi cameras
     models=("U6-Lite", "U6-Pro", "UAP-AC-PRO", "UAP-AC-LR"),
     firmwares=("6.6.55", "6.5.28"),
     serial_format="{mac_upper}",
@@ -449,7 +455,7 @@ LG_TV = replace(
 # --- Embedded devices sharing camera-firmware strings ---------------------------------
 
 # Stock GoAhead 401 page: the same "Document Error / Access Error" template that GoAhead-
-# derived camera firmware serves (fingerprints.md §1.2, nmap 15656 Tenvis IPCamera-Web).
+# derived camera firmware serves (nmap 15656 Tenvis IPCamera-Web).
 GOAHEAD_401 = (
     "<html><head><title>Document Error: Unauthorized</title></head>\n"
     "<body><h2>Access Error: 401 -- Unauthorized</h2>\n"

@@ -1,9 +1,9 @@
 """Reolink cameras and NVR.
 
-Sources: research/fingerprints.md §11 (title ``Reolink``; RTSP realm ``LIVE555 Streaming
+Sources: ``SOURCES`` (title ``Reolink``; RTSP realm ``LIVE555 Streaming
 Media`` on older and ``BC Streaming Media`` on newer firmware from go2rtc#214 and AlexxIT/Blog#5;
-stream paths ``h264Preview_01_main``; OUI EC:71:DB, B0:41:1D observed), §11b (ONVIF device
-service on port 8000, go2rtc onvif README); research/discovery-protocols.md §4 (no blind LAN
+stream paths ``h264Preview_01_main``; OUI EC:71:DB, B0:41:1D observed), (ONVIF device
+service on port 8000, go2rtc onvif README); ``SOURCES`` (no blind LAN
 discovery; "Baichuan" media/control protocol on TCP 9000, neolink).  The ``/api.cgi`` error
 body and ONVIF strings are the lab's choice (no capture in the research).
 """
@@ -14,11 +14,16 @@ from dataclasses import replace
 
 from camscan.lab.personalities._wire import html_page, json_template, reply, rtsp_auth, scopes, unit
 from camscan.lab.personalities.base import HttpReply, OnvifService, Personality
+from camscan.lab.personalities.cites import CAMIO, GO2RTC_ONVIF, SANSATART, gh
 
 SOURCES = (
-    "research/fingerprints.md §11 (sansatart CSV, go2rtc#214, AlexxIT/Blog#5, Ullaakut/"
-    "cameradar#213, CamioCam paths.csv), §11b (go2rtc internal/onvif/README.md)",
-    "research/discovery-protocols.md §4 (thirtythreeforty/neolink README, discovery.rs)",
+    SANSATART,
+    gh("AlexxIT/go2rtc/issues/214") + " (RTSP realms LIVE555 / BC Streaming Media)",
+    "https://github.com/AlexxIT/Blog/issues/5",
+    gh("Ullaakut/cameradar/issues/213"),
+    CAMIO,
+    GO2RTC_ONVIF + " (ONVIF on port 8000)",
+    "thirtythreeforty/neolink:README.md, src/bc_protocol/discovery.rs (Baichuan on TCP 9000)",
 )
 HTML = ("Content-Type", "text/html")
 

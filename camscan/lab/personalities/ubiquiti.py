@@ -1,12 +1,12 @@
 """Ubiquiti UniFi cameras (UniFi Protect / UniFi Video) and a UniFi Video NVR.
 
-Sources: research/fingerprints.md §11 (certificates ``CN=camera.ubnt.dev``, ``CN=UniFi-Video
+Sources: ``SOURCES`` (certificates ``CN=camera.ubnt.dev``, ``CN=UniFi-Video
 Controller`` from recog x509_subjects; titles ``UniFi Video`` and ``UniFi NVR: Software
 Portal``; UVC G3 seen with OUI 80:2A:A8 and a UniFi NVR with D0:27:88 (Hon Hai, contract
-manufacturer) in CamioCam paths.csv), §13 (Ubiquiti makes cameras and non-cameras: its OUI
+manufacturer) in CamioCam paths.csv), (Ubiquiti makes cameras and non-cameras: its OUI
 alone proves nothing).  Protect-managed cameras expose little: no ONVIF, no open RTSP on the
 camera; the NVR streams on RTSP 7447.  Page bodies and the 7447 realm are the lab's choice.
-The UDP 10001 discovery (discovery-protocols.md §4) is not modelled: the record has no field
+The UDP 10001 discovery is not modelled: the record has no field
 for a binary TLV reply whose lengths depend on the host.
 """
 
@@ -16,11 +16,9 @@ from dataclasses import replace
 
 from camscan.lab.personalities._wire import html_page, redirect, reply, rtsp_auth, unit
 from camscan.lab.personalities.base import Personality
+from camscan.lab.personalities.cites import CAMIO, SANSATART, recog
 
-SOURCES = (
-    "research/fingerprints.md §11 and §13 (recog x509_subjects and html_title, "
-    "sansatart CSV, CamioCam paths.csv)",
-)
+SOURCES = (recog("x509_subjects"), recog("html_title"), SANSATART, CAMIO)
 HTML = ("Content-Type", "text/html")
 
 CAMERA = unit(

@@ -1,6 +1,6 @@
 """Uniview (UNV) IP cameras and NVRs.
 
-Sources: research/fingerprints.md §5 (logo path ``/skin/default_1/images/logo.png`` and favicon
+Sources: ``SOURCES`` (logo path ``/skin/default_1/images/logo.png`` and favicon
 from Ingram rules.csv; ``/cgi-bin/main-cgi`` from Ingram pocs/uniview-disclosure.py; RTSP URL
 ``/unicast/c<ch>/s<stream>/live``; OUIs 48:EA:63, 6C:F1:7E, 88:26:3F, C4:79:05 from
 nmap-mac-prefixes).  The research states a gap: "no real Uniview HTTP/RTSP banner was found" -
@@ -19,12 +19,9 @@ from camscan.lab.personalities._wire import (
     unit,
 )
 from camscan.lab.personalities.base import HttpReply, OnvifService, Personality
+from camscan.lab.personalities.cites import CAMIO, INGRAM, NMAP_MACS, SANSATART
 
-SOURCES = (
-    "research/fingerprints.md §5 (jorhelp/Ingram rules.csv and pocs/uniview-disclosure.py, "
-    "CamioCam paths.csv, sansatart CSV, nmap-mac-prefixes)",
-    "research/discovery-protocols.md §4 and §10 (no Uniview discovery protocol; ONVIF + LAPI)",
-)
+SOURCES = (INGRAM + " (logo path, favicon, /cgi-bin/main-cgi)", CAMIO, SANSATART, NMAP_MACS)
 OUIS = ("48:ea:63", "6c:f1:7e", "88:26:3f", "c4:79:05")
 HTML = ("Content-Type", "text/html")
 

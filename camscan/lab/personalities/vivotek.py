@@ -1,6 +1,6 @@
 """Vivotek network cameras.
 
-Sources: research/fingerprints.md §10 (SNMP enterprise 23465 with sysDescr ``Mega-Pixel Network
+Sources: ``SOURCES`` (SNMP enterprise 23465 with sysDescr ``Mega-Pixel Network
 Camera`` from librenms vivotek snmprec; ``Server: Network Camera`` with ``Basic realm="Network
 Camera"`` from nmap 8020; ``Server: VVTK-HTTP-Server`` and certificate ``O=Vivotek.Inc`` from
 sansatart CSV; RTSP replies carrying ``CSeq: -1`` from nmap 12351-12352; OUI 00:02:D1).
@@ -18,11 +18,9 @@ from camscan.lab.personalities._wire import (
     unit,
 )
 from camscan.lab.personalities.base import HttpReply, OnvifService, Personality, RtspService
+from camscan.lab.personalities.cites import NMAP_MACS, SANSATART, librenms, nmap_probes
 
-SOURCES = (
-    "research/fingerprints.md §10 (librenms vivotek snmprec, nmap-service-probes 8020/"
-    "12351-12352, sansatart shodan-favicon-hashes.csv, nmap-mac-prefixes)",
-)
+SOURCES = (librenms("vivotek"), nmap_probes("8020, 12351-12352"), SANSATART, NMAP_MACS)
 HTML = ("Content-Type", "text/html")
 AUTH = ("WWW-Authenticate", 'Basic realm="Network Camera"')
 

@@ -1,14 +1,14 @@
 """Xiongmai (XMeye / NetSurveillance / "Sofia") cameras and DVRs, sold unbranded.
 
-Sources: research/fingerprints.md §3 (``Server: uc-httpd 1.0.0`` from recog and nmap 10782;
-title ``NETSurveillance WEB`` from recog and Ingram; ``/Login.htm``, ``/webcapture.jpg``, ONVIF
-on port 8899 from Ingram pocs; DVR-IP on TCP 34567 from go2rtc dvrip README; RTSP ``Server:
-H264DVR 1.0`` from nmap 11579/12378; brand unknown from these signals), research/discovery-
-protocols.md §4 (DVR-IP framing: head 0xff, version, session, sequence, message id at offset
-14, length at offset 16, JSON body; message 1530/1531 search on UDP 34569).  The TCP 34567
-answer is the login refusal a real camera gave an unauthenticated DVRIP login in a public
-capture write-up: message 1001 with ``{ "Name" : "", "Ret" : 205, "SessionID" : "0x00000000"
-}``.  Firmware and model strings are the lab's choice.
+Sources: ``SOURCES`` (``Server: uc-httpd 1.0.0`` from recog and nmap 10782; title
+``NETSurveillance WEB`` from recog and Ingram; ``/Login.htm``, ``/webcapture.jpg``, ONVIF on
+port 8899 from Ingram pocs; DVR-IP on TCP 34567 from go2rtc dvrip README; RTSP ``Server:
+H264DVR 1.0`` from nmap 11579/12378; brand unknown from these signals), ``SOURCES`` (DVR-IP
+framing: head 0xff, version, session, sequence, message id at offset 14, length at offset 16,
+JSON body; message 1530/1531 search on UDP 34569). The TCP 34567 answer is the login refusal a
+real camera gave an unauthenticated DVRIP login in a public capture write-up: message 1001 with
+``{ "Name" : "", "Ret" : 205, "SessionID" : "0x00000000" }``. Firmware and model strings are
+the lab's choice.
 """
 
 from __future__ import annotations
@@ -17,15 +17,19 @@ import struct
 
 from camscan.lab.personalities._wire import html_page, reply, rtsp_auth, scopes, unit
 from camscan.lab.personalities.base import HttpReply, OnvifService, Personality
+from camscan.lab.personalities.cites import GO2RTC_DVRIP, INGRAM, nmap_probes, recog
 
 SOURCES = (
-    "research/fingerprints.md §3 (recog http_servers.xml/html_title.xml, nmap-service-probes "
-    "10782/11579/12378, jorhelp/Ingram rules.csv and pocs/xiongmai-*.py, go2rtc dvrip README)",
-    "research/discovery-protocols.md §4 (OpenIPC/python-dvr DeviceManager.py, sol-vin/"
-    "xiongmai-investigational-journey network.cr)",
+    recog("http_servers") + " (uc-httpd 1.0.0)",
+    recog("html_title") + " (NETSurveillance WEB)",
+    nmap_probes("10782, 11579, 12378"),
+    INGRAM + " (xiongmai pocs: /Login.htm, /webcapture.jpg, ONVIF 8899)",
+    GO2RTC_DVRIP,
+    "OpenIPC/python-dvr:DeviceManager.py (DVR-IP framing, search on UDP 34569)",
+    "sol-vin/xiongmai-investigational-journey (network.cr: DVR-IP header layout)",
 )
 # The research names no Xiongmai OUI; these boards ship with Wi-Fi/NIC module makers' blocks,
-# e.g. Shenzhen Bilian 20:F4:1B / 08:EA:40 seen on Wi-Fi cameras (fingerprints.md §1.9, §13).
+# e.g. Shenzhen Bilian 20:F4:1B / 08:EA:40 seen on Wi-Fi cameras.
 OUIS = ("20:f4:1b", "08:ea:40")
 SERVER = ("Server", "uc-httpd 1.0.0")
 HTML = ("Content-Type", "text/html")
