@@ -152,8 +152,8 @@ class Personality:
 # * ``gzip``: body gzip-compressed with ``Content-Encoding: gzip`` whatever the request's
 #   Accept-Encoding (servers that ignore ``identity``: OvenMediaEngine#776, 18F#1796,
 #   ArchiveTeam/wpull#14);
-# * ``chunked``: ``Transfer-Encoding: chunked`` body, no Content-Length (RFC 9112 );
-# * ``lf-only``: every header line ends in LF, not CRLF (RFC 9112 lets a recipient accept
+# * ``chunked``: ``Transfer-Encoding: chunked`` body, no Content-Length (RFC 9112 §7.1);
+# * ``lf-only``: every header line ends in LF, not CRLF (RFC 9112 §2.2 lets a recipient accept
 #   it; embedded servers send it: twisted/twisted#3833, http-rs/async-h1#85);
 # * ``lf-separator``: CRLF header lines but a bare LF between headers and body, as an Axis
 #   camera's web server sent (python-hyper/h11#7 hexdump, from encode/httpx#1378);

@@ -79,7 +79,7 @@ def http_response(
 
 
 def _chunks(body: bytes, size: int = 1000) -> bytes:
-    """``body`` in chunked transfer coding (RFC 9112 ), ``size`` bytes a chunk."""
+    """``body`` in chunked transfer coding (RFC 9112 §7.1), ``size`` bytes a chunk."""
     out = b"".join(
         b"%x\r\n" % len(body[i : i + size]) + body[i : i + size] + CRLF
         for i in range(0, len(body), size)

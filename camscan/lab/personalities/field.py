@@ -13,13 +13,13 @@ Sources of the habits (the family modules cite the replies themselves):
 * gzip sent whatever Accept-Encoding says: https://github.com/OvenMediaLabs/OvenMediaEngine/
   issues/776, https://github.com/18F/18f.gsa.gov/issues/1796,
   https://github.com/ArchiveTeam/wpull/issues/14;
-* LF-only lines: RFC 9112 (https://www.rfc-editor.org/rfc/rfc9112#section-2.2),
+* LF-only lines: RFC 9112 §2.2 (https://www.rfc-editor.org/rfc/rfc9112#section-2.2),
   https://github.com/twisted/twisted/issues/3833, https://github.com/http-rs/async-h1/pull/85;
 * the Axis header block closed by a bare LF: the hexdump in
   https://github.com/python-hyper/h11/issues/7 (from https://github.com/encode/httpx/issues/1378);
 * a space before the colon: https://github.com/nodejs/http-parser/issues/297,
   https://github.com/dotnet/corefx/issues/21314;
-* chunked bodies: RFC 9112 ;
+* chunked bodies: RFC 9112 §7.1;
 * gSOAP WS-Discovery prefixes (``SOAP-ENV``, ``wsa``, ``wsdd``) as camera SDKs built on gSOAP
   send them: tupers/ipnc_rdk:ipnc_app/network/onvif/gsoap/plugin/dapi.c and
   jjzhang166/qtcms:src/server/onvifsc/onvif/wsdd.c (``-wsdd:Hello``/ProbeMatches
