@@ -147,3 +147,15 @@ def test_identity_fields_are_complete() -> None:
 def test_impossible_requests_say_why(devices: int, mix: str, needle: str) -> None:
     with pytest.raises(LabError, match=needle):
         population.draw(devices, 7, mix)
+
+
+def test_lab_up_offers_the_mixes_with_field_as_default() -> None:
+    from click.testing import CliRunner
+
+    from camscan.cli import cli
+
+    result = CliRunner().invoke(cli, ["lab", "up", "--help"], catch_exceptions=False)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "[field|classic|cameras|hostile|default]" in text
+    assert "[default: field]" in text
