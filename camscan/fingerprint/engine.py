@@ -12,7 +12,7 @@ from typing import Any
 import netaddr
 
 from camscan.fingerprint.extract import Extracted, Observed, extract
-from camscan.fingerprint.rules import CAMERA_TYPES, DECIDING, Rule, RuleSet
+from camscan.fingerprint.rules import CAMERA_TYPES, DECIDING, STRENGTHS, Rule, RuleSet
 from camscan.fingerprint.verdict import Verdict
 
 SDK_PORTS = (8000, 37777, 34567)
@@ -21,6 +21,34 @@ MAX_MATCHES = 500  # per document: a hostile document cannot grow the evidence l
 # A brand read from free text (a captured name) that no data file knows counts this much less:
 # "icamera8001" in a name scope is not evidence of a brand called that.
 UNKNOWN_BRAND_FACTOR = 0.5
+# Evidence from a catch-all port's path-dependent values (docs/fingerprints.md) counts at most
+# this much: shown, never deciding.
+DISCOUNTED = STRENGTHS["weak"]
+# Independent channels (docs/fingerprints.md "Confidence"): the fields one device stack
+# produces count as one vote per candidate, the strongest of them.  Field families not
+# listed are their own channel (``sadp``, ``dhip``, ``rtsp``, ``tls``, ``snmp``, ``mdns``...).
+CHANNELS = {"isapi": "http", "wsd": "onvif", "upnp": "ssdp", "ports": "ports", "mac": "mac"}
+
+
+def channel(fld: str) -> str:
+    """The independent channel a field belongs to (``isapi.model`` -> ``http``)."""
+    head = fld.split(".", 1)[0]
+    return CHANNELS.get(head, head)
+
+
+class Votes:
+    """Per candidate, the strongest evidence of each channel: the same signal repeated across
+    paths, ports or sibling fields of one reply is one vote, not many."""
+
+    def __init__(self) -> None:
+        self.by: dict[str, dict[str, float]] = defaultdict(dict)
+
+    def add(self, name: str, chan: str, strength: float) -> None:
+        if strength > self.by[name].get(chan, 0.0):
+            self.by[name][chan] = strength
+
+    def lists(self) -> dict[str, list[float]]:
+        return {name: sorted(ch.values(), reverse=True) for name, ch in self.by.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,18 +60,28 @@ class Match:
     captures: dict[str, str]
     asserts: dict[str, Any]
 
+    @property
+    def strength(self) -> float:
+        """The rule's strength, capped at weak for a catch-all port's path evidence."""
+        if self.observed.discounted:
+            return min(self.rule.strength, DISCOUNTED)
+        return self.rule.strength
+
     def to_dict(self) -> dict[str, Any]:
         value = self.observed.value
         if len(value) > MAX_VALUE_CHARS:
             value = value[:MAX_VALUE_CHARS] + "..."
-        return {
+        out = {
             "source": self.observed.source,
             "field": self.observed.field,
             "value": value,
             "asserts": {**self.asserts, **{k: v for k, v in self.captures.items()}},
-            "strength": self.rule.strength,
+            "strength": self.strength,
             "rule": self.rule.id,
         }
+        if self.observed.discounted:
+            out["discounted"] = "catch-all"
+        return out
 
 
 @lru_cache(maxsize=4096)
@@ -54,6 +92,20 @@ def oui_registrant(mac: str) -> str | None:
     except (netaddr.NotRegisteredError, netaddr.AddrFormatError, ValueError, IndexError):
         return None
     return str(org).strip() or None
+
+
+def lists_of(votes: Votes, name: str) -> list[float]:
+    """One candidate's votes, strongest first."""
+    return sorted(votes.by.get(name, {}).values(), reverse=True)
+
+
+def _against(support: float, doubt: float) -> float:
+    """Support for a claim once the evidence against it is weighed (Dempster's rule for two
+    exclusive claims: the conflicting mass ``support * doubt`` is set aside and the rest
+    renormalised).  Weak doubt barely moves strong support; equal support and doubt of 0.6
+    leave 0.375."""
+    rest = 1.0 - support * doubt
+    return support * (1.0 - doubt) / rest if rest > 1e-9 else 0.0
 
 
 def _noisy_or(strengths: list[float]) -> float:
@@ -168,41 +220,44 @@ class Engine:
             ex.observed.append(Observed("mac.oui", mac[:8].upper(), source))
             ex.observed.append(Observed("mac.address", mac.upper(), source))
         matches = self._match(ex.observed)
-        models = [m.captures["model"] for m in matches if "model" in m.captures]
-        model_obs = [Observed("model", v, "model") for v in dict.fromkeys(models)]
+        # A model read from a discounted page is discounted too (it is the page's, not the
+        # device's); a model seen anywhere else counts in full.
+        models: dict[str, bool] = {}
+        for m in matches:
+            if "model" in m.captures:
+                v = m.captures["model"]
+                models[v] = models.get(v, True) and m.observed.discounted
+        model_obs = [Observed("model", v, "model", d) for v, d in models.items()]
         matches += self._match(model_obs)
         return self._combine(ex, matches)
 
     # -- combining -------------------------------------------------------------------
     def _combine(self, ex: Extracted, matches: list[Match]) -> Verdict:
         v = Verdict(errors=ex.errors, endpoint_reference=ex.endpoint_reference)
+        v.notes = list(ex.notes)
         v.evidence = [m.to_dict() for m in matches]
-        makers: dict[str, list[float]] = defaultdict(list)
-        brands: dict[str, list[float]] = defaultdict(list)
-        types: dict[str, list[float]] = defaultdict(list)
+        makers, brands, types = Votes(), Votes(), Votes()
         oem_build = False
         for m in matches:
-            s = m.rule.strength
+            s = m.strength
             a = m.asserts
+            chan = channel(m.observed.field)
             maker = a.get("manufacturer")
             if maker:
-                makers[maker].append(s)
+                makers.add(maker, chan, s)
             brand = self.canonical(a.get("brand"))
             if brand:
-                if brand not in self._known_brands:
-                    s_brand = s * UNKNOWN_BRAND_FACTOR
-                    brands[brand].append(s_brand)
-                else:
-                    brands[brand].append(s)
+                known = brand in self._known_brands
+                brands.add(brand, chan, s if known else s * UNKNOWN_BRAND_FACTOR)
                 implied = self.maker_of_brand(brand)
                 if implied and not maker:
-                    makers[implied[0]].append(min(s, implied[1]))
+                    makers.add(implied[0], chan, min(s, implied[1]))
             if a.get("device_type"):
-                types[a["device_type"]].append(s)
-            oem_build = oem_build or bool(a.get("oem_build"))
+                types.add(a["device_type"], chan, s)
+            oem_build = oem_build or (bool(a.get("oem_build")) and not m.observed.discounted)
 
-        v.manufacturer, maker_score = self._pick(makers, "manufacturer", v)
-        v.brand, _ = self._pick(brands, "brand", v, threshold=0.2)
+        v.manufacturer, maker_score = self._pick(makers.lists(), "manufacturer", v)
+        v.brand, _ = self._pick(brands.lists(), "brand", v, threshold=0.2)
         if v.brand is None and v.manufacturer and not oem_build:
             info = self.ruleset.manufacturers.get(v.manufacturer)
             if info is None or not info.brandless:
@@ -212,51 +267,13 @@ class Engine:
         )
         if v.white_label and v.brand == v.manufacturer:
             v.brand = None
-
-        cam = {t: _noisy_or(types[t]) for t in CAMERA_TYPES if types.get(t)}
-        cam_best = max((max(types[t]) for t in cam), default=0.0)
-        cam_score = _noisy_or([s for t in CAMERA_TYPES for s in types.get(t, [])])
-        not_score = _noisy_or(types.get("not_camera", []))
-        not_best = max(types.get("not_camera", []), default=0.0)
-        if cam_best >= DECIDING and cam_score >= not_score:
-            specific = {
-                t: sc for t, sc in cam.items() if t != "camera" and max(types[t]) >= DECIDING
-            }
-            v.device_type = max(specific, key=lambda t: specific[t]) if specific else "camera"
-            v.is_camera = True
-            v.confidence = cam_score * (1 - 0.5 * not_score)
-            if v.manufacturer:
-                v.confidence = 0.5 * v.confidence + 0.5 * maker_score * (1 - 0.5 * not_score)
-            if not_score:
-                v.conflicts.append(
-                    {
-                        "field": "device_type",
-                        "chosen": v.device_type,
-                        "rejected": "not_camera",
-                        "score": round(not_score, 3),
-                    }
-                )
-        elif not_best >= DECIDING:
-            v.device_type = "not_camera"
-            v.confidence = not_score * (1 - 0.5 * cam_score)
-            if cam_score:
-                v.conflicts.append(
-                    {
-                        "field": "device_type",
-                        "chosen": "not_camera",
-                        "rejected": "camera",
-                        "score": round(cam_score, 3),
-                    }
-                )
-        else:
-            v.device_type = "unknown"
-            v.confidence = 0.0
+        self._device_type(v, types, maker_score)
         v.confidence = round(min(max(v.confidence, 0.0), 1.0), 3)
 
         for key in ("model", "firmware", "serial"):
             best = max(
                 (m for m in matches if m.captures.get(key)),
-                key=lambda m: m.rule.strength,
+                key=lambda m: m.strength,
                 default=None,
             )
             if best is not None:
@@ -279,6 +296,67 @@ class Engine:
             ),
         }
         return v
+
+    def _device_type(self, v: Verdict, types: Votes, maker_score: float) -> None:
+        """Camera side against not-camera, the most specific camera type, and the confidence
+        (docs/fingerprints.md "Device type" and "Confidence")."""
+        lists = types.lists()
+        camera_side = Votes()
+        for t in CAMERA_TYPES:
+            for chan, s in types.by.get(t, {}).items():
+                camera_side.add("camera", chan, s)
+        cam = lists_of(camera_side, "camera")
+        cam_score, cam_best = _noisy_or(cam), max(cam, default=0.0)
+        nots = lists.get("not_camera", [])
+        not_score, not_best = _noisy_or(nots), max(nots, default=0.0)
+        if cam_best >= DECIDING and cam_score >= not_score:
+            # A specific type that a deciding rule supports (an NVR's model line, an encoder's
+            # product type) beats the generic "camera" its ONVIF/RTSP services also assert.
+            specific = {
+                t: (_noisy_or(lists[t]), lists[t][0])
+                for t in CAMERA_TYPES
+                if t != "camera" and lists.get(t) and lists[t][0] >= DECIDING
+            }
+            v.device_type = max(specific, key=lambda t: (specific[t], t)) if specific else "camera"
+            for t in sorted(specific):
+                if t != v.device_type:
+                    v.conflicts.append(
+                        {
+                            "field": "device_type",
+                            "chosen": v.device_type,
+                            "rejected": t,
+                            "score": round(specific[t][0], 3),
+                        }
+                    )
+            v.is_camera = True
+            v.confidence = _against(cam_score, not_score)
+            if v.manufacturer:
+                # The verdict says "a camera made by X": it is as sure as its weaker half.
+                v.confidence = min(v.confidence, maker_score)
+            if not_score:
+                v.conflicts.append(
+                    {
+                        "field": "device_type",
+                        "chosen": v.device_type,
+                        "rejected": "not_camera",
+                        "score": round(not_score, 3),
+                    }
+                )
+        elif not_best >= DECIDING:
+            v.device_type = "not_camera"
+            v.confidence = _against(not_score, cam_score)
+            if cam_score:
+                v.conflicts.append(
+                    {
+                        "field": "device_type",
+                        "chosen": "not_camera",
+                        "rejected": "camera",
+                        "score": round(cam_score, 3),
+                    }
+                )
+        else:
+            v.device_type = "unknown"
+            v.confidence = 0.0
 
     def _pick(
         self, scores: dict[str, list[float]], what: str, v: Verdict, threshold: float = DECIDING

@@ -7,7 +7,7 @@ becomes an error record and the rest of the document is still read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from camscan.protocols import ParseError
@@ -26,11 +26,37 @@ MAX_ENTRIES = 64  # per protocol; more is noise or an attack
 
 @dataclass(frozen=True, slots=True)
 class Observed:
-    """One value a rule may read."""
+    """One value a rule may read; ``discounted`` when the value says nothing about the path
+    it came from (a catch-all server's page), so it may only count as weak evidence."""
 
     field: str
     value: str
     source: str
+    discounted: bool = False
+
+
+# HTTP fields that depend on which path was asked (docs/fingerprints.md "Catch-all servers");
+# headers, realms, cookies and redirect targets describe the server whatever the path.
+PATH_FIELDS = frozenset({"http.status", "http.title", "http.body", "http.favicon_mmh3"})
+PATH_PREFIXES = ("http.kv.", "isapi.")
+
+
+def _path_dependent(fld: str) -> bool:
+    return fld in PATH_FIELDS or fld.startswith(PATH_PREFIXES)
+
+
+@dataclass
+class _Page:
+    """One HTTP reply as the catch-all check needs it: where it came from and what it said."""
+
+    port: int | None
+    tls: bool
+    path: str
+    canary: bool
+    status: int | None
+    body: str
+    first: int  # its observations are ex.observed[first:last]
+    last: int
 
 
 @dataclass
@@ -39,6 +65,7 @@ class Extracted:
 
     observed: list[Observed] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a catch-all port, for the verdict
     macs: list[tuple[str, str]] = field(default_factory=list)  # (mac, source)
     endpoint_reference: str | None = None
     activated: bool | None = None
@@ -94,9 +121,10 @@ def _port(entry: dict[str, Any]) -> int | None:
 
 
 def _http(doc: dict[str, Any], ex: Extracted) -> None:
+    pages: list[_Page] = []
     for _, entry in _entries(doc, "http", ex):
         port = _port(entry)
-        path = entry.get("path") if isinstance(entry.get("path"), str) else "/"
+        path = str(entry.get("path") if isinstance(entry.get("path"), str) else "/")
         src = f"http:{port}{path}"
         try:
             raw = _raw(entry, "http")
@@ -104,11 +132,24 @@ def _http(doc: dict[str, Any], ex: Extracted) -> None:
         except ParseError as err:
             ex.error("http", err, port=port, path=path)
             continue
-        ex.add(src, resp.fields(path=str(path)[:200]))
-        if str(path).split("?", 1)[0].endswith("favicon.ico"):
+        first = len(ex.observed)
+        ex.add(src, resp.fields(path=path[:200]))
+        if path.split("?", 1)[0].endswith("favicon.ico"):
             digest = favicon_of(raw)
             if digest is not None:
                 ex.add(src, [("http.favicon_mmh3", str(digest))])
+        pages.append(
+            _Page(
+                port,
+                entry.get("tls") is True,
+                path,
+                entry.get("canary") is True,
+                resp.status,
+                resp.message.body,
+                first,
+                len(ex.observed),
+            )
+        )
         if entry.get("tls") is True:
             ex.http_tls = True
         else:
@@ -116,6 +157,87 @@ def _http(doc: dict[str, Any], ex: Extracted) -> None:
         mac = normalise_mac(resp.isapi.get("macAddress"))
         if mac:
             ex.macs.append((mac, src))
+    _catch_all(pages, ex)
+
+
+def _top(path: str) -> str:
+    """A path's first segment (``/cgi-bin/magicBox.cgi?x`` -> ``cgi-bin``)."""
+    return path.split("?", 1)[0].strip("/").split("/", 1)[0].lower()
+
+
+def _catch_all(pages: list[_Page], ex: Extracted) -> None:
+    """Discount path evidence from ports that answer every path alike.
+
+    The probe asks each web port once for a path that cannot exist (``"canary": true``).  A
+    2xx or 3xx there means the port is catch-all: a vendor path answering the same status, and
+    any page, title, key=value line or ISAPI field the canary's reply also carried, says
+    nothing about the maker.  A 401/403 there means "401 everywhere": that status on a vendor
+    path says nothing, but realms, headers and bodies still count.  Without a canary (old
+    stored evidence, offline captures), vendor paths under different top-level segments
+    answering 2xx with one and the same body mark the port catch-all too.
+    """
+    by_port: dict[tuple[int | None, bool], list[_Page]] = {}
+    for page in pages:
+        by_port.setdefault((page.port, page.tls), []).append(page)
+    for (port, _tls), group in by_port.items():
+        canary = next((p for p in group if p.canary), None)
+        if canary is not None:
+            if canary.status is None or not 200 <= canary.status < 500:
+                continue
+            if canary.status in (401, 403):
+                _discount(group, ex, statuses={canary.status}, bodies=set(), values=set())
+                ex.notes.append(
+                    f"http:{port} answers {canary.status} to a path that cannot exist "
+                    f"({canary.status} everywhere): a {canary.status} on a vendor path names "
+                    "no maker; realms, headers and bodies still count"
+                )
+                continue
+            if canary.status >= 400:
+                continue
+            values = {
+                (o.field, o.value)
+                for o in ex.observed[canary.first : canary.last]
+                if _path_dependent(o.field) and o.field != "http.status"
+            }
+            _discount(group, ex, statuses={canary.status}, bodies={canary.body}, values=values)
+            ex.notes.append(
+                f"http:{port} answers every path alike (catch-all: {canary.status} to a path "
+                "that cannot exist): path evidence discounted"
+            )
+            continue
+        tops: dict[str, set[str]] = {}
+        for p in group:
+            if p.status is not None and 200 <= p.status < 300 and _top(p.path):
+                tops.setdefault(p.body, set()).add(_top(p.path))
+        shared = {body for body, segs in tops.items() if len(segs) >= 2}
+        if shared:
+            _discount(group, ex, statuses=set(), bodies=shared, values=set())
+            ex.notes.append(
+                f"http:{port} answers vendor paths of different makers with one page "
+                "(catch-all; no canary was asked): path evidence discounted"
+            )
+
+
+def _discount(
+    group: list[_Page],
+    ex: Extracted,
+    *,
+    statuses: set[int],
+    bodies: set[str],
+    values: set[tuple[str, str]],
+) -> None:
+    for page in group:
+        same_page = page.body in bodies
+        for i in range(page.first, page.last):
+            o = ex.observed[i]
+            if not _path_dependent(o.field):
+                continue
+            if o.field == "http.status":
+                hit = same_page or (page.status in statuses and not page.canary)
+            else:
+                hit = same_page or (o.field, o.value) in values
+            if hit:
+                ex.observed[i] = replace(o, discounted=True)
 
 
 def _rtsp(doc: dict[str, Any], ex: Extracted) -> None:

@@ -32,11 +32,13 @@ BRAND_LEVELS = {"strong": "strong", "medium": "medium", "moderate": "medium", "w
 BRAND_EXAMPLE_KEYS = frozenset({"value", "field", "expect", "source", "note", "__line__"})
 # Decisions need one piece of evidence at least this strong: weak signals never decide alone.
 DECIDING = 0.5
-# A MAC OUI names the NIC's registrant, not necessarily the maker (research 13).
+# A MAC OUI names the NIC's registrant, not necessarily the maker (a Wi-Fi module's vendor, a
+# contract manufacturer): it decides only when nothing else names a maker, and any medium
+# firmware signal outweighs it (nmap/nmap:nmap-mac-prefixes lists registrants, not makers).
 FIELD_CAPS = {
-    "mac.registrant": STRENGTHS["medium"],
-    "mac.oui": STRENGTHS["medium"],
-    "mac.address": STRENGTHS["medium"],
+    "mac.registrant": DECIDING,
+    "mac.oui": DECIDING,
+    "mac.address": DECIDING,
 }
 RULE_KEYS = frozenset(
     {

@@ -22,6 +22,9 @@ class Verdict:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    # What the reader should know about how the evidence was weighed, in words (e.g. a
+    # catch-all web port whose path evidence was discounted).  Not errors: nothing failed.
+    notes: list[str] = field(default_factory=list)
     endpoint_reference: str | None = None
     mac: str | None = None
     mac_vendor: str | None = None
@@ -42,6 +45,7 @@ class Verdict:
             "evidence": self.evidence,
             "errors": self.errors,
             "conflicts": self.conflicts,
+            "notes": self.notes,
             "endpoint_reference": self.endpoint_reference,
             "mac": self.mac,
             "mac_vendor": self.mac_vendor,

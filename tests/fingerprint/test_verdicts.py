@@ -132,3 +132,72 @@ def test_verdict_keeps_the_keys_consumers_read() -> None:
         "activated",
         "firmware_date",
     }
+
+
+# -- device types: a recorder's or encoder's product line beats the generic "camera" -------
+WSD_NVT = (
+    '<?xml version="1.0" encoding="UTF-8"?><env:Envelope '
+    'xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+    'xmlns:wsadis="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
+    'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
+    'xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><env:Body><d:ProbeMatches><d:ProbeMatch>'
+    "<wsadis:EndpointReference><wsadis:Address>urn:uuid:5f3c2a10-7d1e-4b6a-9c2d-0e1f2a3b4c5d"
+    "</wsadis:Address></wsadis:EndpointReference><d:Types>dn:NetworkVideoTransmitter</d:Types>"
+    "<d:Scopes>onvif://www.onvif.org/Profile/Streaming "
+    "onvif://www.onvif.org/type/NetworkVideoTransmitter</d:Scopes>"
+    "<d:XAddrs>http://10.0.0.50/onvif/device_service</d:XAddrs></d:ProbeMatch></d:ProbeMatches>"
+    "</env:Body></env:Envelope>"
+)
+
+
+def _recorder(manufacturer: str, model: str) -> dict[str, object]:
+    """A recorder as its ONVIF stack presents it: "camera" from WS-Discovery and GetDevice-
+    Information, the product line only in the model number."""
+    return {
+        "ip": "10.0.0.50",
+        "open_ports": [80, 554],
+        "wsdiscovery": [{"raw": WSD_NVT}],
+        "onvif_device_information": {"Manufacturer": manufacturer, "Model": model},
+    }
+
+
+def test_reolink_rln8_410_is_an_nvr() -> None:
+    # home-assistant/home-assistant.io:source/_integrations/reolink.markdown: "RLN8-410 NVR".
+    v = identify(_recorder("Reolink", "RLN8-410"))
+    assert (v["device_type"], v["manufacturer"], v["model"]) == ("nvr", "Reolink", "RLN8-410")
+    assert v["is_camera"] is True
+
+
+def test_hanwha_qrn_810s_is_an_nvr() -> None:
+    # Wisenet Video Recorder manual QRN-410S/810S/1610S (fingerprints/device-types.yaml).
+    v = identify(_recorder("Hanwha Techwin", "QRN-810S"))
+    assert (v["device_type"], v["manufacturer"]) == ("nvr", "Hanwha")
+
+
+def test_axis_m7116_is_an_encoder() -> None:
+    # VAPIX Brand group (b01xy/astroflux:armoire/axis/paramlist.cgi layout) with the encoder
+    # product type librenms records for Axis encoders; mDNS still says _axis-video (camera).
+    body = (
+        "root.Brand.Brand=AXIS\r\nroot.Brand.ProdFullName=AXIS M7116 Video Encoder\r\n"
+        "root.Brand.ProdNbr=M7116\r\nroot.Brand.ProdType=Network Video Encoder\r\n"
+    )
+    doc = {
+        "ip": "10.0.0.91",
+        "http": [
+            {
+                "port": 80,
+                "tls": False,
+                "path": "/axis-cgi/param.cgi?action=list&group=root.Brand",
+                "raw": f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n{body}",
+            }
+        ],
+        "mdns": [{"service": "_axis-video._tcp.local.", "name": "AXIS M7116 - ACCC8E000001"}],
+    }
+    v = identify(doc)
+    assert (v["device_type"], v["manufacturer"]) == ("encoder", "Axis")
+
+
+def test_a_camera_model_of_the_same_maker_stays_a_camera() -> None:
+    # The NVR line's rule must not catch the maker's cameras (RLC-410 is a camera).
+    v = identify(_recorder("Reolink", "RLC-410"))
+    assert v["device_type"] == "camera"
