@@ -62,6 +62,7 @@ CANONICAL_MANUFACTURERS: frozenset[str] = frozenset(
         "LG",
         "APC",
         "ZTE",
+        "ASUS",
         "Xerox",
         "Sonos",
         "Roku",

@@ -22,6 +22,7 @@ from dataclasses import replace
 from camscan.lab.personalities import ordinary
 from camscan.lab.personalities._wire import html_page, reply, snmp_system, unit
 from camscan.lab.personalities.base import HttpReply, Personality
+from camscan.lab.personalities.cites import gh
 
 _RECOG = "rapid7/recog:xml/{}.xml@14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5"
 RECOG_SERVERS = _RECOG.format("http_servers")
@@ -67,19 +68,96 @@ def _basic(realm: str) -> tuple[str, str]:
 
 _DENIED = html_page("401 Unauthorized", "<h1>401 Unauthorized</h1>")
 
+# The 401 an ASUS DSL-N12E's Boa server sent on every path (Ekultek/WhatWaf#1394, as the
+# corpus document asus-dsl-n12e-boa-401 holds it); the body quotes the requested URL, here "/".
+BOA_401 = reply(
+    401,
+    "<html><head><title>401 Unauthorized</title></head>\n"
+    "<body><h1>401 Unauthorized</h1>\n"
+    "Your client does not have permission to get URL / from this server.\n</body></html>\n",
+    ("Date", "Sun, 19 Dec 2021 14:01:43 GMT"),
+    ("Server", "Boa/0.94.13"),
+    ("Connection", "close"),
+    ("WWW-Authenticate", 'Basic realm="{model}_C1"'),
+    ("Content-Type", "text/html; charset=ISO-8859-1"),
+    ("Set-Cookie", "SESSIONID={uuid:.8}; path=/"),
+)
+
 BOA_MODEM = _host(
-    (RECOG_SERVERS, RECOG_AUTH),
-    name="boa-adsl-router",
+    (gh("Ekultek/WhatWaf/issues/1394") + " (Boa 401 of an ASUS DSL-N12E)", RECOG_AUTH),
+    name="asus-boa-dsl-router",
+    brand="ASUS",
+    manufacturer="ASUS",
+    ouis=("04:d4:c4", "2c:56:dc", "f0:79:59"),
+    models=("DSL-N12E",),
+    firmwares=("1.1.2.3_345",),
+    serial_format="G{num:09d}",
+    http={port: {"*": BOA_401} for port in (80, 8090)},
+    quirks=("auth-everywhere",),
+    weight=3.0,
+)
+
+# GoAhead 1.1 answering 404 to "/" with its 1970 clock (Ekultek/WhatWaf#321), and a
+# lighttpd 1.4.35 404 page (Ekultek/WhatWaf#303): embedded servers that camera firmware
+# also runs, here on devices that are not cameras.
+GOAHEAD_404 = _host(
+    (gh("Ekultek/WhatWaf/issues/321") + " (GoAhead/1.1 404)",),
+    name="goahead-embedded-404",
     brand="Generic",
     manufacturer="Generic",
     ouis=GENERIC_OUIS,
-    models=("ADSL2+ Router", "DSL-R104"),
-    firmwares=("1.0.3", "2.1.1"),
-    serial_format="R{num:010d}",
-    # Boa/0.94.14rc21 (recog http_servers); Basic realm="ADSL Modem/Router" (recog wwwauth).
-    http={80: _everywhere("Boa/0.94.14rc21", reply(401, _DENIED, _basic("ADSL Modem/Router")))},
-    quirks=("auth-everywhere",),
-    weight=3.0,
+    models=("IO-8",),
+    firmwares=("1.1",),
+    serial_format="G{num:08d}",
+    http={
+        80: {
+            "*": reply(
+                404,
+                "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1>"
+                "</body></html>\n",
+                ("Server", "GoAhead/1.1"),
+                ("MIME-version", "1.0"),
+                ("Date", "Thu Jan  1 07:22:36 1970 GMT"),
+                ("Content-Type", "text/html"),
+                ("Content-Length", "89"),
+            )
+        }
+    },
+    weight=1.5,
+)
+
+_LIGHTTPD_404 = (
+    '<?xml version="1.0" encoding="iso-8859-1"?>\n'
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"\n'
+    '         "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n\n'
+    '<html lang="en" xml:lang="en" xmlns="http://www.w3.org/1999/xhtml">\n<head>\n'
+    "<title>404 - Not Found</title>\n</head>\n<body>\n<h1>404 - Not Found</h1>\n"
+    "</body>\n</html>\n"
+)
+LIGHTTPD_404 = _host(
+    (gh("Ekultek/WhatWaf/issues/303") + " (lighttpd/1.4.35 404 on port 6666)",),
+    name="lighttpd-embedded-404",
+    brand="Generic",
+    manufacturer="Generic",
+    ouis=GENERIC_OUIS,
+    models=("GW-6666",),
+    firmwares=("1.4.35",),
+    serial_format="L{num:08d}",
+    http={
+        port: {
+            "*": reply(
+                404,
+                _LIGHTTPD_404,
+                ("Content-Type", "text/html"),
+                ("Content-Length", "345"),
+                ("Connection", "close"),
+                ("Date", "Fri, 19 Jul 2019 15:24:51 GMT"),
+                ("Server", "lighttpd/1.4.35"),
+            )
+        }
+        for port in (80, 6666)
+    },
+    weight=1.5,
 )
 
 THTTPD_GATEWAY = _host(
@@ -225,14 +303,30 @@ HP_OFFICEJET = _host(
     weight=2.0,
 )
 
+# /hp/device/product_information.xml of a LaserJet P2015 (elad-bar/ha-hpprinter#181; the
+# fields the source redacted are this host's).
+HP_PRODUCT_INFO = (
+    '<ProductInformation xmlns="http://www.hp.com/schemas/imaging/pls/dev/1.0" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://www.hp.com/schemas/imaging/pls/dev/1.0 ProductInformation.xsd">\n'
+    "<ProductName>HP LaserJet P2015 Series</ProductName>\n"
+    "<FormatterNumber>Q7805-60002</FormatterNumber>\n<PrinterNumber>CB364A</PrinterNumber>\n"
+    "<ProductSerialNumber>{serial}</ProductSerialNumber>\n<ServiceID>18097</ServiceID>\n"
+    "<DfaData>0</DfaData>\n<FirmwareDatecode>{firmware}</FirmwareDatecode>\n"
+    "<MaxPrintResolution>0</MaxPrintResolution>\n<ControllerNumber>8</ControllerNumber>\n"
+    "<DuplexInstalled>1</DuplexInstalled>\n<PrintEnginePPM>27</PrintEnginePPM>\n"
+    "<IPAddress>{ip}</IPAddress>\n<HardwareAddress>{mac_plain}</HardwareAddress>\n"
+    "</ProductInformation>\n"
+)
+
 HP_EMWEB = _host(
-    (RECOG_SERVERS,),
+    (RECOG_SERVERS, gh("elad-bar/ha-hpprinter/issues/181") + " (product_information.xml)"),
     name="hp-laserjet-emweb",
     brand="HP",
     manufacturer="HP",
     ouis=ordinary.HP_OUIS,
-    models=("LaserJet 4250", "LaserJet P3005"),
-    firmwares=("20090814 08.091.3",),
+    models=("LaserJet P2015",),
+    firmwares=("20070221",),
     serial_format="CNB{num:07d}",
     # Virata-EmWeb/R6_2_1 (recog http_servers); the body is the lab's.
     http={
@@ -240,6 +334,11 @@ HP_EMWEB = _host(
             "Virata-EmWeb/R6_2_1",
             reply(200, html_page("hp LaserJet {model}", '<frameset rows="*"></frameset>'), HTML),
         )
+        | {
+            "/hp/device/product_information.xml": reply(
+                200, HP_PRODUCT_INFO, ("Content-Type", "text/xml")
+            )
+        }
     },
     tcp_silent=(515, 9100),
     weight=2.0,
@@ -326,13 +425,13 @@ SONOS = _host(
 )
 
 ROKU = _host(
-    (RECOG_AUTH,),
+    (RECOG_AUTH, gh("fHDHR/fHDHR/issues/276") + " (a Roku's M-SEARCH reply)"),
     name="roku-tv",
     brand="Roku",
     manufacturer="Roku",
     ouis=("b0:a7:37", "d8:31:34", "08:05:81"),
     models=("3930X", "4670X"),
-    firmwares=("11.5.0",),
+    firmwares=("10.5.0",),
     serial_format="X0{num:010d}",
     # The developer installer's Digest realm="rokudev" (recog wwwauth) on every path of :80.
     http={
@@ -346,31 +445,41 @@ ROKU = _host(
             ),
         ),
     },
-    tcp_silent=(8060,),
     ssdp_server="Roku/{firmware} UPnP/1.0 Roku/{firmware}",
-    ssdp_st="roku:ecp",
-    ssdp_usn="uuid:roku:ecp:{serial}",
+    # M-SEARCH reply as captured in fHDHR/fHDHR#276 (Server, ST, USN shape, LOCATION :8060/).
+    ssdp_st="upnp:rootdevice",
+    ssdp_usn="uuid:28000000-0000-1000-8000-{mac_plain}::upnp:rootdevice",
+    # The ECP port answers the description at "/" (element values: the lab's choice).
     ssdp_location="http://{ip}:8060/",
+    ssdp_description=(
+        '<?xml version="1.0" encoding="UTF-8" ?>\n'
+        '<root xmlns="urn:schemas-upnp-org:device-1-0">\n'
+        "<specVersion><major>1</major><minor>0</minor></specVersion>\n<device>\n"
+        "<deviceType>urn:roku-com:device:player:1-0</deviceType>\n"
+        "<friendlyName>Roku TV</friendlyName>\n<manufacturer>Roku</manufacturer>\n"
+        "<modelName>Roku TV</modelName>\n<modelNumber>{model}</modelNumber>\n"
+        "<serialNumber>{serial}</serialNumber>\n<UDN>uuid:{uuid}</UDN>\n</device>\n</root>\n"
+    ),
     quirks=("auth-everywhere",),
     weight=1.5,
 )
 
 HUE_BRIDGE = _host(
-    (HUE_SSDP, RECOG_TITLES),
+    (HUE_SSDP, gh("kdschlosser/samsungctl/issues/106") + " (IpBridge/1.29.0 reply)", RECOG_TITLES),
     name="philips-hue-bridge",
     brand="Philips",
     manufacturer="Philips",
     ouis=("00:17:88", "ec:b5:fa"),
     models=("BSB002",),
-    firmwares=("1.16.0",),
+    firmwares=("1.16.0", "1.29.0"),
     serial_format="{mac_upper}",
     # Title "hue personal wireless lighting" (recog html_title).
     http={
         80: _site("", reply(200, html_page("hue personal wireless lighting", ""), HTML)),
     },
     ssdp_server="Linux/3.14.0 UPnP/1.0 IpBridge/{firmware}",
-    ssdp_st="urn:schemas-upnp-org:device:basic:1",
-    ssdp_usn="uuid:2f402f80-da50-11e1-9b23-{mac_plain}::urn:schemas-upnp-org:device:basic:1",
+    ssdp_st="upnp:rootdevice",
+    ssdp_usn="uuid:2f402f80-da50-11e1-9b23-{mac_plain}::upnp:rootdevice",
     ssdp_location="http://{ip}:80/description.xml",
     ssdp_description=(
         '<?xml version="1.0" encoding="UTF-8" ?>\n'
@@ -408,6 +517,8 @@ BARE_BOARD = _host(
 
 PERSONALITIES: tuple[Personality, ...] = (
     BOA_MODEM,
+    GOAHEAD_404,
+    LIGHTTPD_404,
     THTTPD_GATEWAY,
     LIGHTTPD_PORTAL,
     SPA_ROUTER,
