@@ -72,9 +72,9 @@ def cli(ctx: click.Context, db: str, quiet: bool, verbose: int) -> None:
 
 
 def _register() -> None:
-    from camscan.cli import identify, inventory, lab, report, scan
+    from camscan.cli import fingerprints, identify, inventory, lab, report, scan
 
-    for module in (scan, inventory, identify, report, lab):
+    for module in (scan, inventory, identify, fingerprints, report, lab):
         for command in module.commands:
             cli.add_command(command)
 
