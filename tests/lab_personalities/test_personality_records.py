@@ -305,7 +305,8 @@ def test_field_mix_quirks_and_lookalikes() -> None:
         assert p.quirks and p.name == f"{base.name}+{p.quirks[-1]}"
     replays = [p for p in field if p.is_camera and not p.quirks]
     assert len(replays) >= 2 and all(p.name.endswith("-replay") for p in replays)
-    assert all("@" in p.sources[0] for p in replays), "a replay cites its capture first"
+    cited = [p for p in replays if "@" in p.sources[0] or "://" in p.sources[0]]
+    assert cited == replays, "a replay cites its capture first"
     lookalikes = [p for p in field if not p.is_camera]
     assert len(lookalikes) >= 12 and all(p.device_type == "not_camera" for p in lookalikes)
     assert all(any("@" in s or "://" in s for s in p.sources) for p in lookalikes)
@@ -329,3 +330,10 @@ def test_replays_send_the_captured_bytes() -> None:
     info = dh["params"]["deviceInfo"]
     assert (info["Vendor"], info["Manufacturer"], info["Find"]) == ("Private", "Private", "BC")
     assert info["IPv6Address"]["DefaultGateway"] is None
+    amcrest = render(by_name("amcrest-ipc-rtsp-replay"))
+    assert "Server:" not in amcrest.texts["rtsp.describe"]
+    assert f'realm="Login to {amcrest.fields["serial"]}"' in amcrest.texts["rtsp.describe"]
+    sdp = render(by_name("hikvision-ipc-rtsp-open-replay")).texts["rtsp.describe"]
+    head, _, body = sdp.partition("\r\n\r\n")
+    assert "s=HIK Media Server V5.03.010" in body
+    assert f"Content-Length: {len(body.encode())}" in head

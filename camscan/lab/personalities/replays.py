@@ -14,15 +14,25 @@ Dahua DHIP reply names its maker ``Private`` with ``Find":"BC"`` and ``FindVersi
 * Dahua IPC-HDW1431T1-S4, firmware 2.800.0000000.13.R: DHIP ``client.notifyDevInfo`` from
   the same file.
 
-The other services are the family's (hikvision.IPC_V5_NEW, dahua.IPC), with their citations.
+* Amcrest (Dahua firmware) RTSP 401 ``Digest realm="Login to <serial>"`` without a Server
+  header, from the ngrep capture in https://github.com/Motion-Project/motion/issues/121;
+* Hikvision camera with RTSP authentication off: the DESCRIBE reply and SDP of "HIK Media
+  Server V5.03.010" from https://github.com/bluenviron/mediacommon/issues/144;
+* Dahua NVR SNMP system group (sysDescr ``NVR``, sysName ``(none)``) from
+  https://github.com/librenms/librenms/issues/8126.
+
+The other services are the family's (hikvision.IPC_V5_NEW, dahua.IPC, ...), with their
+citations.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from camscan.lab.personalities import dahua, hikvision
-from camscan.lab.personalities.base import Personality
+from camscan.lab.personalities import dahua, dahua_oem, hikvision
+from camscan.lab.personalities._wire import SYS_DESCR, SYS_NAME
+from camscan.lab.personalities.base import Personality, RtspService
+from camscan.lab.personalities.cites import gh
 
 HAICAM = (
     "Haicam/Haicam:golang/libs/onvif/haicam_test/discoverytest.go"
@@ -120,4 +130,67 @@ DAHUA_IPC_HDW1431T1 = replace(
     weight=3.0,
 )
 
-PERSONALITIES: tuple[Personality, ...] = (HIKVISION_DS_2CD2385G1, DAHUA_IPC_HDW1431T1)
+_AMCREST = dahua_oem.AMCREST_IPC
+assert _AMCREST.rtsp is not None
+AMCREST_RTSP = replace(
+    _AMCREST,
+    name="amcrest-ipc-rtsp-replay",
+    sources=(gh("Motion-Project/motion/issues/121") + " (RTSP 401 capture)", *_AMCREST.sources),
+    rtsp=replace(
+        _AMCREST.rtsp,
+        describe="RTSP/1.0 401 Unauthorized\r\nCSeq: {cseq}\r\n"
+        'WWW-Authenticate: Digest realm="Login to {serial}", '
+        'nonce="{mac_plain}{mac_plain}{uuid:.8}"\r\n\r\n',
+    ),
+    field=True,
+    weight=2.0,
+)
+
+_HIK_SDP = (
+    "v=0\r\no=- 1109162014219182 0 IN IP4 0.0.0.0\r\ns=HIK Media Server V5.03.010\r\n"
+    "i=HIK Media Server Session Description : standard\r\ne=NONE\r\nc=IN IP4 0.0.0.0\r\n"
+    "b=AS:2080\r\nt=0 0\r\na=control:*\r\na=range:npt=now-\r\nm=video 0 RTP/AVP 96\r\n"
+    "i=Video Media\r\nb=AS:2048\r\na=recvonly\r\na=control:trackID=video\r\n"
+    "a=rtpmap:96 H264/90000\r\na=fmtp:96 profile-level-id=4D0014;packetization-mode=0\r\n"
+    "m=audio 0 RTP/AVP 104\r\ni=Audio Media\r\nb=AS:32\r\na=recvonly\r\n"
+    "a=control:trackID=audio\r\na=rtpmap:104 MPEG4-GENERIC/16000\r\n"
+    "a=fmtp:97 streamtype=5;profile-level-id=1;mode=AAC-hbr;sizelength=13;indexlength=3;"
+    "indexdeltalength=3;config=1408\r\n"
+    "a=Media_header:MEDIAINFO=494D4B48020100000400000101200210401F000000000000000000000000"
+    "00000000000000000000;\r\na=appversion:1.0\r\n"
+)
+_HIK_OPEN = hikvision.IPC_RTSP_OPEN
+assert _HIK_OPEN.rtsp is not None
+HIKVISION_RTSP_OPEN = replace(
+    _HIK_OPEN,
+    name="hikvision-ipc-rtsp-open-replay",
+    sources=(gh("bluenviron/mediacommon/issues/144") + " (DESCRIBE 200 + SDP)", *_HIK_OPEN.sources),
+    rtsp=RtspService(
+        options=_HIK_OPEN.rtsp.options,
+        describe="RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\n"
+        f"Content-Length: {len(_HIK_SDP)}\r\nContent-Type: application/sdp\r\n"
+        "Date: Mon, 19 Aug 2024 07:23:34 GMT\r\n\r\n" + _HIK_SDP,
+    ),
+    field=True,
+    weight=1.5,
+)
+
+DAHUA_NVR_SNMP = replace(
+    dahua.NVR,
+    name="dahua-nvr-snmp-replay",
+    sources=(
+        gh("librenms/librenms/issues/8126") + " (snmpwalk of a Dahua NVR)",
+        *dahua.NVR.sources,
+    ),
+    snmp={**dahua.NVR.snmp, SYS_DESCR: "NVR", SYS_NAME: "(none)"},
+    field=True,
+    weight=2.0,
+)
+
+PERSONALITIES: tuple[Personality, ...] = (
+    HIKVISION_DS_2CD2385G1,
+    DAHUA_IPC_HDW1431T1,
+    AMCREST_RTSP,
+    HIKVISION_RTSP_OPEN,
+    DAHUA_NVR_SNMP,
+)
