@@ -237,8 +237,10 @@ def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -
             if len(sources) > 4:
                 more += f" and {len(sources) - 4} more"
             p(f"  [{line[0]}] {text(sources[0])} {line[1]}{more + ')' if more else ''}")
-    for note in rec.get("notes") or []:  # e.g. a catch-all web port (docs/fingerprints.md)
-        p(f"  note: {text(note)}")
+    if rec.get("notes"):  # e.g. a catch-all web port (docs/fingerprints.md)
+        p("\nNotes:")
+        for note in rec["notes"]:
+            p(f"  {text(note)}")
     if rec["errors"]:
         p("\nWhat failed:")
         for e in rec["errors"]:

@@ -183,3 +183,68 @@ def test_catch_all_documents_validate_against_the_schema() -> None:
     bad = _doc({"*": OK_PAGE}, OK_PAGE)
     bad["http"][-1]["canary"] = "yes"
     assert not validator.is_valid(bad)
+
+
+def test_issue_reproduction_on_a_loopback_server(tmp_path: Path) -> None:
+    """The issue's reproduction, end to end: a server that sends the same page to every path,
+    scanned and shown by the CLI, names no maker and says catch-all."""
+    import asyncio
+    import json
+    import socket
+    import subprocess
+    import sys
+    import threading
+
+    reply = OK_PAGE.encode()
+    ready = threading.Event()
+    bound: list[int] = []
+    loop = asyncio.new_event_loop()
+
+    async def handle(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        try:
+            await asyncio.wait_for(r.read(4096), 5)
+            w.write(reply)
+            await w.drain()
+        finally:
+            w.close()
+
+    stop: list[asyncio.Event] = []
+
+    async def serve() -> None:
+        sock = socket.socket()
+        sock.bind(("127.0.0.5", 0))
+        server = await asyncio.start_server(handle, sock=sock)
+        bound.append(sock.getsockname()[1])
+        stop.append(asyncio.Event())
+        ready.set()
+        async with server:
+            await stop[0].wait()
+
+    thread = threading.Thread(target=lambda: loop.run_until_complete(serve()), daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    db = str(tmp_path / "x.db")
+    cli = [sys.executable, "-m", "camscan", "--db", db]
+    try:
+        scan = subprocess.run(
+            [*cli, "scan", "127.0.0.5", "--ports", str(bound[0]), "--probes", "tcp,http"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert scan.returncode == 0, scan.stderr
+        show = subprocess.run(
+            [*cli, "show", "127.0.0.5", "--json"], capture_output=True, text=True, timeout=60
+        )
+        assert show.returncode == 0, show.stderr
+        text = subprocess.run(
+            [*cli, "show", "127.0.0.5"], capture_output=True, text=True, timeout=60
+        ).stdout
+    finally:
+        loop.call_soon_threadsafe(stop[0].set)
+        thread.join(10)
+        loop.close()
+    rec = json.loads(show.stdout)
+    assert rec["manufacturer"] is None and rec["brand"] is None
+    assert any("catch-all" in n for n in rec["notes"]), rec["notes"]
+    assert "catch-all" in text and "Dahua" not in text
