@@ -587,6 +587,9 @@ def main(argv: list[str] | None = None) -> int:
     tables = [tool_table(res, args.devices), scale_table(res), engine_table(res)]
     if res.notes:
         tables[-1].notes += res.notes
+    from bench.corpus import corpus_tables  # real replies, scored without the lab
+
+    tables += corpus_tables()
     for t in tables:
         print("\n" + t.text())
     head = headline(res)
