@@ -115,6 +115,7 @@ def test_verdict_keeps_the_keys_consumers_read() -> None:
         "confidence",
         "evidence",
         "errors",
+        "notes",
         "endpoint_reference",
         "mac",
         "mac_vendor",
@@ -192,6 +193,28 @@ def test_axis_m7116_is_an_encoder() -> None:
             }
         ],
         "mdns": [{"service": "_axis-video._tcp.local.", "name": "AXIS M7116 - ACCC8E000001"}],
+    }
+    v = identify(doc)
+    assert (v["device_type"], v["manufacturer"]) == ("encoder", "Axis")
+
+
+def test_axis_encoder_from_basic_device_information() -> None:
+    # VAPIX basicdeviceinfo.cgi propertyList (developer.axis.com) as the probe reads it.
+    info = (
+        '{"apiVersion": "1.3", "data": {"propertyList": {"Brand": "AXIS", "ProdNbr": "P7304",'
+        ' "ProdType": "Network Video Encoder"}}, "method": "getAllUnrestrictedProperties"}'
+    )
+    doc = {
+        "ip": "10.0.0.92",
+        "http": [
+            {
+                "port": 80,
+                "tls": False,
+                "path": "/axis-cgi/basicdeviceinfo.cgi",
+                "raw": f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{info}",
+            }
+        ],
+        "mdns": [{"service": "_axis-video._tcp.local.", "name": "AXIS P7304 - ACCC8E000002"}],
     }
     v = identify(doc)
     assert (v["device_type"], v["manufacturer"]) == ("encoder", "Axis")
