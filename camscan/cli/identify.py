@@ -42,21 +42,70 @@ def _loads(text: str, where: str) -> Any:
         raise UsageError(f"{where}: invalid JSON{at}: {msg}") from None
 
 
-def documents(text: str, source: str, many: bool) -> list[Any]:
-    """The evidence documents in ``text``: one object, or with ``many`` a JSON list or JSONL."""
+# The top-level keys of an evidence document (docs/evidence.md, docs/evidence.schema.json).
+EVIDENCE_KEYS = frozenset(
+    ("ip", "mac", "open_ports", "http", "tls", "rtsp", "wsdiscovery", "sadp", "dahua_discovery",
+     "ssdp", "mdns", "snmp", "onvif_device_information", "onvif", "probe_errors")
+)  # fmt: skip
+# Keys of a device record (`camscan show --json`, `devices --format json`), never of a document.
+RECORD_KEYS = frozenset(("score_factors", "band", "first_seen", "last_seen", "is_camera"))
+
+
+def _evidence_keys() -> frozenset[str]:
+    try:  # the probe registry may name keys newer than this list
+        from camscan.probes import evidence_keys
+
+        return EVIDENCE_KEYS | {k.key for k in evidence_keys().values()}
+    except Exception:  # the registry is optional here: the documented keys suffice
+        return EVIDENCE_KEYS
+
+
+def problem(doc: Any, many: bool) -> str | None:
+    """Why ``doc`` is not an evidence document, or None when it is one."""
+    if isinstance(doc, list):
+        if many:
+            return "a JSON list inside the list: give one evidence document per item"
+        return f"a JSON list of {len(doc)} items: give --many to identify each"
+    if not isinstance(doc, dict):
+        return f"a JSON {type(doc).__name__.replace('str', 'string')}, not an evidence document"
+    if RECORD_KEYS & set(doc):
+        return (
+            "a device record (camscan show --json), not an evidence document: "
+            "use `camscan show ID --evidence-document`"
+        )
+    if not _evidence_keys() & set(doc):
+        return "no evidence-document fields (ip, http, rtsp, sadp, ...): see docs/evidence.md"
+    return None
+
+
+def documents(text: str, source: str, many: bool) -> list[tuple[str, Any]]:
+    """(where, parsed JSON) of each document in ``text``: one object, or with ``many`` a
+    JSON list or JSON Lines.  A line that is not JSON is kept as an error, not fatal."""
     if not many:
-        return [_loads(text, source)]
+        return [(source, _loads(text, source))]
     stripped = text.lstrip()
     if stripped.startswith("["):
         docs = _loads(stripped, source)
         if not isinstance(docs, list):
             raise UsageError(f"{source}: expected a JSON list")
-        return docs
-    return [
-        _loads(line, f"{source}:{n}")
-        for n, line in enumerate(text.splitlines(), start=1)
-        if line.strip()
-    ]
+        return [(f"{source}: item {n}", d) for n, d in enumerate(docs, start=1)]
+    out: list[tuple[str, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{n}"
+        try:
+            out.append((where, json.loads(line)))
+        except (json.JSONDecodeError, RecursionError) as err:
+            out.append((where, _Bad(f"invalid JSON: {getattr(err, 'msg', 'too deeply nested')}")))
+    return out
+
+
+class _Bad:
+    """A JSON Lines line that did not parse (its message)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
 @click.command()
@@ -64,7 +113,8 @@ def documents(text: str, source: str, many: bool) -> list[Any]:
 @click.option(
     "--many",
     is_flag=True,
-    help="FILE holds many devices: a JSON list or JSON Lines; one verdict a line.",
+    help="FILE holds many devices: a JSON list or JSON Lines; one verdict a line (a bad "
+    "line gets an error line, the rest go on, exit 1).",
 )
 def identify(source: str, many: bool) -> None:
     """Identify a device offline from its evidence document (docs/evidence.md) and print
@@ -79,12 +129,31 @@ def identify(source: str, many: bool) -> None:
     from camscan.fingerprint import load_engine
 
     docs = documents(_read(source), source, many)
-    engine = load_engine()
     if not many:
-        emit_json(engine.identify(docs[0]).to_dict())
+        why = problem(docs[0][1], many=False)
+        if why:
+            raise UsageError(f"{source}: {why}")
+        emit_json(load_engine().identify(docs[0][1]).to_dict())
         return
-    for doc in docs:
+    engine = load_engine()
+    bad = 0
+    for where, doc in docs:
+        why = doc.message if isinstance(doc, _Bad) else problem(doc, many=True)
+        if why:
+            # one output line per input line, so verdicts stay aligned with the input
+            bad += 1
+            click.echo(f"camscan: error: {where}: {why}", err=True)
+            line = {"source": where, "errors": [{"field": "document", "error": why}]}
+            click.echo(json.dumps(line, ensure_ascii=False))
+            continue
         click.echo(json.dumps(engine.identify(doc).to_dict(), ensure_ascii=False))
+    if bad:
+        click.echo(
+            f"camscan: {bad} of {len(docs)} input{'' if len(docs) == 1 else 's'} "
+            "could not be identified (named above); the others were",
+            err=True,
+        )
+        sys.exit(1)
 
 
 commands.append(identify)

@@ -328,16 +328,20 @@ commands.append(scans)
     help="Write to this file instead of standard output.",
 )
 @click.option("--site", help="Only devices of this site.")
+@click.option("--cameras", is_flag=True, help="Only cameras, NVRs, DVRs and encoders.")
 @click.pass_obj
-def export(app: AppContext, fmt: str, output: Path | None, site: str | None) -> None:
+def export(app: AppContext, fmt: str, output: Path | None, site: str | None, cameras: bool) -> None:
     """Export the inventory (devices with verdicts and scores) for scripts and spreadsheets.
+    The CSV is the same as `devices --format csv` and `report --csv` (docs/scoring.md).
 
     \b
     Example:
-      camscan export --format csv -o cameras.csv
+      camscan export --format csv --cameras -o cameras.csv
       camscan export --format jsonl | jq .manufacturer
     """
-    rows = repo.list_devices(read_inventory(app.db), site=site)
+    from camscan.reports.exports import write_text
+
+    rows = repo.list_devices(read_inventory(app.db), site=site, cameras_only=cameras)
     if fmt == "csv":
         data = to_csv(rows, DEVICE_COLUMNS)
     elif fmt == "jsonl":
@@ -345,7 +349,7 @@ def export(app: AppContext, fmt: str, output: Path | None, site: str | None) -> 
     else:
         data = json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n"
     if output:
-        output.write_text(data, encoding="utf-8")
+        write_text(output, data)  # whole or not at all; one error line when unwritable
         click.echo(f"wrote {len(rows)} devices to {output}", err=True)
     else:
         click.echo(data, nl=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -16,10 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from camscan.inventory.repository import VERDICT_FIELDS
+from camscan.reports import exports
 
-# Columns of the CSV export, in order: identity, then the verdict, then the score.
-DEVICE_COLUMNS = ("id", "ip", "mac", "site", "zone", *VERDICT_FIELDS, "band", "score", "last_seen")
+# The one column set of every device CSV (export, devices, report --csv).
+DEVICE_COLUMNS = exports.COLUMNS
 
 
 def format_option(
@@ -46,20 +44,12 @@ def emit_json(data: Any) -> None:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for row in rows:
-        w.writerow({k: _cell(row.get(k)) for k in columns})
-    return buf.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # no formula injection when a spreadsheet opens the export
-    return value
+    """CSV through the one writer (camscan.reports.exports): device records in
+    DEVICE_COLUMNS get the export's rows (main reasons included), other records are
+    written as they are; every cell is formula-safe."""
+    if tuple(columns) == DEVICE_COLUMNS:
+        return exports.to_csv(rows)
+    return exports.table_csv(rows, columns)
 
 
 def text(value: Any) -> str:

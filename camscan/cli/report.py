@@ -40,6 +40,16 @@ def _band_counts(devices: list[dict[str, Any]]) -> str:
 @click.option("--csv", "csv_path", type=FILE, help="Also export the inventory as CSV.")
 @click.option("--json", "json_path", type=FILE, help="Also export the inventory as JSON.")
 @click.option("--xlsx", "xlsx_path", type=FILE, help="Also export inventory and plan as XLSX.")
+@click.option("--cameras", is_flag=True, help="Exports list only cameras, NVRs, DVRs, encoders.")
+@click.option("--client", help="Client named on the first page (who the report is for).")
+@click.option("--assessor", help="Assessor named on the first page (who made it).")
+@click.option(
+    "--evidence",
+    type=click.Choice(["none", "summary", "full"]),
+    default="summary",
+    show_default=True,
+    help="The evidence appendix: none, a summary (two devices a page) or full.",
+)
 @click.pass_obj
 def report(
     app: AppContext,
@@ -52,9 +62,16 @@ def report(
     csv_path: Path | None,
     json_path: Path | None,
     xlsx_path: Path | None,
+    cameras: bool,
+    client: str | None,
+    assessor: str | None,
+    evidence: str,
 ) -> None:
-    """Write the site report: scope and method, summary and charts, the prioritised list,
-    the replacement plan, per-device evidence and what changed since the previous scan.
+    """Write the site report for a board: page 1 is the executive summary (how many
+    cameras, how many by makers on the policy lists, white-labelled units, what to replace
+    first and what it costs, the policy basis), then contents, scope and method, charts,
+    the prioritised list, the replacement plan, changes since the previous scan and the
+    evidence appendix (--evidence none|summary|full).
 
     The HTML file is self-contained (inline styles and SVG charts, nothing fetched), so it
     can be mailed or archived as it is; --pdf prints it with headless Chromium.  Without
@@ -64,7 +81,8 @@ def report(
     Example:
       camscan report --output site-report.html --pdf site-report.pdf
       camscan report --site "Main school" --budget 20000 -o main-school.html
-      camscan report --xlsx inventory.xlsx --csv inventory.csv
+      camscan report --xlsx inventory.xlsx --csv inventory.csv --cameras
+      camscan report --client "Example Trust" --assessor "J. Smith" --pdf board.pdf
     """
     from camscan.reports import write_report
     from camscan.scoring.plan import load_costs, parse_amount
@@ -83,6 +101,10 @@ def report(
         policy=load_policy(policy) if policy else None,
         budget=parse_amount(budget) if budget else None,
         costs=load_costs(costs),
+        client=client,
+        assessor=assessor,
+        evidence=evidence,
+        cameras_only=cameras,
     )
     s = files.view.summary
     if not app.quiet:

@@ -42,20 +42,41 @@ def write_report(
     budget: float | None = None,
     costs: Costs | None = None,
     today: date | None = None,
+    client: str | None = None,
+    assessor: str | None = None,
+    evidence: str = "summary",
+    cameras_only: bool = False,
 ) -> ReportFiles:
-    """Write the requested files; a PDF needs the HTML, so it is written next to it if asked."""
-    view = collect(inv, site=site, policy=policy, budget=budget, costs=costs, today=today)
-    out = ReportFiles(view)
+    """Write the requested files; a PDF needs the HTML, so it is written next to it if asked.
+
+    Every target is checked first and each file is written whole or not at all
+    (:class:`~camscan.reports.exports.OutputError` when one cannot be written)."""
     if pdf is not None and html is None:
         html = pdf.with_suffix(".html")
+    exports.check_writable(p for p in (html, pdf, csv, json, xlsx) if p is not None)
+    view = collect(
+        inv,
+        site=site,
+        policy=policy,
+        budget=budget,
+        costs=costs,
+        today=today,
+        client=client,
+        assessor=assessor,
+        evidence=evidence,
+    )
+    out = ReportFiles(view)
+    listed = (
+        [d for d in view.devices if exports.is_video_device(d)] if cameras_only else view.devices
+    )
     if html is not None:
         out.written["html"] = write_html(view, html)
     if pdf is not None and html is not None:
         out.written["pdf"] = html_to_pdf(html, pdf)
     if csv is not None:
-        out.written["csv"] = exports.write_csv(view.devices, csv)
+        out.written["csv"] = exports.write_csv(listed, csv)
     if json is not None:
-        out.written["json"] = exports.write_json(view.devices, json)
+        out.written["json"] = exports.write_json(listed, json)
     if xlsx is not None:
-        out.written["xlsx"] = exports.write_xlsx(view.devices, xlsx, view.plan)
+        out.written["xlsx"] = exports.write_xlsx(listed, xlsx, view.plan)
     return out

@@ -33,10 +33,10 @@ def render(view: ReportView) -> str:
         text = f"{amount:,.0f}"
         return f"{currency} {text}" if currency else text
 
-    return environment().get_template("report.html.j2").render(v=view, money=money)
+    return environment().get_template("report.html.j2").render(v=view, money=view.plan.costs.money)
 
 
 def write_html(view: ReportView, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(view), encoding="utf-8")
-    return path
+    from camscan.reports.exports import write_text
+
+    return write_text(path, render(view))

@@ -31,9 +31,19 @@ def browser() -> str:
 
 def html_to_pdf(html: Path, pdf: Path, *, timeout: float = TIMEOUT) -> Path:
     """Print ``html`` to ``pdf`` (A4, the report's print styles); returns ``pdf``."""
+    from camscan.reports.exports import _write
+
     exe = browser()
     pdf = pdf.resolve()
-    pdf.parent.mkdir(parents=True, exist_ok=True)
+
+    def save(tmp: str) -> None:
+        _print(exe, html, Path(tmp), timeout)
+
+    return _write(pdf, save)
+
+
+def _print(exe: str, html: Path, pdf: Path, timeout: float) -> None:
+    """Chromium prints ``html`` to ``pdf`` (an empty file it overwrites)."""
     pdf.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="camscan-chromium-") as profile:
         args = [
@@ -55,4 +65,3 @@ def html_to_pdf(html: Path, pdf: Path, *, timeout: float = TIMEOUT) -> Path:
     if not pdf.is_file() or pdf.stat().st_size == 0:
         tail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
         raise PdfError(f"chromium could not print {html} to PDF ({tail[0][:200]})")
-    return pdf

@@ -22,6 +22,43 @@ from camscan.scoring.vulns import VulnData, load_vulns
 
 EVIDENCE_VALUE_CHARS = 160
 EVIDENCE_ROWS = 14  # `camscan show ID` and the JSON export hold them all
+SUMMARY_EVIDENCE_ROWS = 4  # the summary appendix: two devices to an A4 page
+SUMMARY_VALUE_CHARS = 70
+EVIDENCE_MODES = ("none", "summary", "full")
+REPLACE_FIRST = 5  # devices named on the executive summary
+# Makers the UK instruction and the US lists name (the policy lists may add others).
+HIK_DAHUA = ("hikvision", "dahua")
+
+# The policy basis printed on page 1, each with its upstream source.
+POLICY_BASIS = (
+    {
+        "title": "UK: visual surveillance systems at sensitive sites (24 November 2022)",
+        "text": "A written ministerial statement by the Chancellor of the Duchy of Lancaster "
+        "instructed government departments to stop deploying, on sensitive sites, visual "
+        "surveillance equipment produced by companies subject to the National Intelligence "
+        "Law of the People's Republic of China (Hikvision and Dahua among them), not to "
+        "connect such equipment to core networks, and to consider removing and replacing it "
+        "rather than waiting for scheduled upgrades.",
+        "url": "https://questions-statements.parliament.uk/written-statements/detail/2022-11-24/hcws386",
+    },
+    {
+        "title": "US: FCC Covered List",
+        "text": "Video surveillance equipment of Hikvision, Dahua and Hytera, their "
+        "subsidiaries and affiliates, has been on the FCC's list of equipment posing an "
+        "unacceptable national-security risk since 12 March 2021; since FCC 22-84 new "
+        "models cannot be authorised. It governs authorisation, import and sale, not the "
+        "use of units already installed.",
+        "url": "https://www.fcc.gov/supplychain/coveredlist",
+    },
+    {
+        "title": "US: NDAA FY2019 section 889 (Pub. L. 115-232)",
+        "text": "US federal agencies may not buy, or contract with organisations that use, "
+        "video surveillance equipment produced by Hikvision, Dahua or Hytera (or their "
+        "subsidiaries and affiliates) for public safety, security of government facilities, "
+        "physical security of critical infrastructure and other national-security purposes.",
+        "url": "https://www.govinfo.gov/content/pkg/PLAW-115publ232/html/PLAW-115publ232.htm",
+    },
+)
 
 
 CHART_WIDTH = 430
@@ -87,6 +124,11 @@ class ReportView:
     budget_given: bool
     changes: list[dict[str, Any]]  # per site: previous/latest scan and the changes
     details: dict[int, dict[str, Any]] = field(default_factory=dict)
+    client: str = ""
+    assessor: str = ""
+    date: str = ""
+    evidence: str = "summary"  # the appendix: none | summary | full
+    basis: tuple[dict[str, str], ...] = POLICY_BASIS
 
     @property
     def by_id(self) -> dict[int, dict[str, Any]]:
@@ -146,9 +188,10 @@ def _scored(
     return out, False
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, chars: int | None = None) -> str:
     text = "" if value is None else str(value)
-    return text if len(text) <= EVIDENCE_VALUE_CHARS else text[: EVIDENCE_VALUE_CHARS - 1] + "…"
+    n = chars or EVIDENCE_VALUE_CHARS
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _one_per_field(evidence: list[Any]) -> list[dict[str, Any]]:
@@ -164,18 +207,21 @@ def _one_per_field(evidence: list[Any]) -> list[dict[str, Any]]:
     return sorted(best.values(), key=lambda e: -float(e.get("strength") or 0))
 
 
-def _detail(inv: Inventory, dev: dict[str, Any]) -> dict[str, Any]:
+def _detail(inv: Inventory, dev: dict[str, Any], mode: str = "full") -> dict[str, Any]:
     d = repo.device_detail(inv, str(dev["id"]))
     strongest = _one_per_field(dev.get("evidence") or [])
+    rows, chars = (
+        (EVIDENCE_ROWS, None) if mode == "full" else (SUMMARY_EVIDENCE_ROWS, SUMMARY_VALUE_CHARS)
+    )
     evidence = [
         {
             "source": e.get("source"),
             "field": e.get("field"),
-            "value": _short(e.get("value")),
+            "value": _short(e.get("value"), chars),
             "strength": e.get("strength"),
             "asserts": ", ".join(f"{k}={v}" for k, v in (e.get("asserts") or {}).items()),
         }
-        for e in strongest[:EVIDENCE_ROWS]
+        for e in strongest[:rows]
     ]
     ex = dev.get("exposure") or {}
     signals = [
@@ -239,8 +285,13 @@ def collect(
     costs: Costs | None = None,
     vulns: VulnData | None = None,
     today: date | None = None,
+    client: str | None = None,
+    assessor: str | None = None,
+    evidence: str = "summary",
 ) -> ReportView:
     """Everything the report shows for one site (or all), from the inventory."""
+    if evidence not in EVIDENCE_MODES:
+        raise ValueError(f"evidence must be one of {EVIDENCE_MODES}, not {evidence!r}")
     vulns = vulns or load_vulns()
     site = repo.resolve_site(inv, site) if site else None
     in_force = policies_in_force(inv, [site] if site else None)
@@ -275,6 +326,12 @@ def collect(
     )
     listed = {m.lower() for m in pol.factors["us_covered_list"].get("manufacturers", [])}
     listed |= {m.lower() for m in pol.factors["prc_intelligence_law"].get("manufacturers", [])}
+    others_listed = sorted(
+        {m for p in policies.values() for f in ("us_covered_list", "prc_intelligence_law")
+         for m in p.factors[f].get("manufacturers", []) if m.lower() not in HIK_DAHUA}
+    )  # fmt: skip
+    p1 = [d for d in ranked if d["band"] == "P1"]
+    first = (p1 or [d for d in ranked if d["band"] == "P2"])[:REPLACE_FIRST]
     summary = {
         "devices": len(devices),
         "ranked": len(ranked),
@@ -284,6 +341,20 @@ def collect(
         "others": len(others),
         "white_label": sum(1 for d in ranked if d.get("white_label")),
         "policy_listed": sum(1 for d in ranked if (d.get("manufacturer") or "").lower() in listed),
+        "hik_dahua": sum(1 for d in ranked if (d.get("manufacturer") or "").lower() in HIK_DAHUA),
+        "other_listed": sum(
+            1
+            for d in ranked
+            if (d.get("manufacturer") or "").lower() in listed
+            and (d.get("manufacturer") or "").lower() not in HIK_DAHUA
+        ),
+        "other_listed_makers": others_listed,
+        "replace_first": first,
+        "replace_first_band": first[0]["band"] if first else None,
+        "p1_cost": sum(costs.of(d)[1] for d in p1),
+        "needed": plan.needed,
+        "funded": plan.total,
+        "unfunded_total": plan.unfunded_total,
         "kev": kev,
         "bands": {b: bands.get(b, 0) for b in BANDS},
         "plan_total": plan.total,
@@ -309,6 +380,11 @@ def collect(
         plan=plan,
         budget_given=budget_given,
         changes=_changes(inv, scans, sites),
+        client=client or "",
+        assessor=assessor or "",
+        date=(today or date.today()).isoformat(),
+        evidence=evidence,
     )
-    view.details = {int(d["id"]): _detail(inv, d) for d in ranked}
+    if evidence != "none":
+        view.details = {int(d["id"]): _detail(inv, d, evidence) for d in ranked}
     return view

@@ -337,7 +337,6 @@ def test_cli_identify_one_and_many(tmp_path: Path) -> None:
     [
         (["identify", "-"], "{not json", "invalid JSON"),
         (["identify", "/nonexistent/capture.json"], None, "cannot read"),
-        (["identify", "--many", "-"], '{"a": 1}\n{oops\n', "-:2: invalid JSON"),
     ],
 )
 def test_cli_identify_errors(args: list[str], stdin: str | None, needle: str) -> None:

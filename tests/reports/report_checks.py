@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-SECTIONS = ("scope", "summary", "charts", "priorities", "plan", "evidence", "changes")
+# In page order: the executive summary is page 1; the evidence appendix comes last.
+SECTIONS = ("summary", "scope", "charts", "priorities", "plan", "changes", "evidence")
 
 
 def tools() -> dict[str, str]:
@@ -33,6 +34,7 @@ class Dom(HTMLParser):
         self.title = ""
         self._in_title = False
         self.text: list[str] = []
+        self.source = ""  # the serialised DOM as Chromium wrote it
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -63,7 +65,16 @@ def dump_dom(chromium: str, html: Path, profile: Path) -> Dom:
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = Dom()
     dom.feed(proc.stdout)
+    dom.source = proc.stdout
     return dom
+
+
+def page_text(pdftotext: str, pdf: Path, page: int) -> str:
+    """The laid-out text of one PDF page."""
+    return subprocess.run(
+        [pdftotext, "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
 
 
 def png_ink(path: Path) -> float:
