@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     """Print the corpus tables; with --append also add them to docs/benchmarks.md."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--append", action="store_true", help="append to docs/benchmarks.md")
-    ap.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     ap.add_argument("--corpus", type=Path, default=None, help="corpus directory")
     args = ap.parse_args(argv)
     when = dt.datetime.now(dt.UTC)
