@@ -156,6 +156,8 @@ def ssdp(host: Host, data: bytes, addr: Addr) -> list[Reply]:
             f"DATE: {date}\r\nEXT:\r\nLOCATION: {host.text(p.ssdp_location)}\r\n"
             f"SERVER: {host.text(p.ssdp_server)}\r\nST: {target}\r\nUSN: {target_usn}\r\n\r\n"
         )
+        if "lf-only" in p.quirks:
+            text = text.replace("\r\n", "\n")  # as the firmware writes its HTTP too
         out.append((to_bytes(text), addr, random.uniform(0, JITTER)))
     return out
 

@@ -106,6 +106,13 @@ HOSTS: dict[str, tuple[str, str, str, str, str]] = {
         "0a1b2c3dc0a1b2c4",
         "20:f4:1b:00:00:02",
     ),
+    "127.0.77.18": (
+        "miniupnpd-router",
+        "SDK 4.3.0.0",
+        "MiniUPnPd/1.6",
+        "M00000001",
+        "00:0e:c6:00:00:02",
+    ),
 }
 
 

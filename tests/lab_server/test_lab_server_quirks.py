@@ -18,7 +18,9 @@ from tests.lab_server.test_lab_server import tcp_exchange, udp_ask
 
 pytestmark = pytest.mark.timeout(120)
 
-GZIP, LF, SLOW_TLS, WSD_CUT, WSD_ODD, PORTAL, SPACE = (f"127.0.77.{n}" for n in range(11, 18))
+GZIP, LF, SLOW_TLS, WSD_CUT, WSD_ODD, PORTAL, SPACE, UPNP_LF = (
+    f"127.0.77.{n}" for n in range(11, 19)
+)
 
 
 def get(ip: str, path: str, port: int = 80, extra: bytes = b"") -> bytes:
@@ -89,3 +91,18 @@ def test_catch_all_portal_answers_a_path_that_cannot_exist(server: Server) -> No
     vendor = get(PORTAL, "/cgi-bin/magicBox.cgi?action=getSystemInfo")
     assert root.startswith(b"HTTP/1.1 200 OK") and b"Server: lighttpd/1.4.16" in root
     assert root == canary == vendor
+
+
+def test_ssdp_reply_with_lf_line_ends_and_its_description(server: Server) -> None:
+    replies = udp_ask(UPNP_LF, 1900, messages.ssdp_msearch(f"{UPNP_LF}:1900"))
+    assert replies and all(b"\r" not in data for data, _ in replies)
+    head = replies[0][0].decode()
+    assert head.startswith("HTTP/1.1 200 OK\n") and head.endswith("\n\n")
+    assert "\nSERVER: SDK 4.3.0.0 UPnP/1.1 MiniUPnPd/1.6\n" in head
+    location = next(
+        ln.split(":", 1)[1].strip() for ln in head.split("\n") if ln.startswith("LOCATION")
+    )
+    port = int(location.rsplit(":", 1)[1].split("/", 1)[0])
+    desc = get(UPNP_LF, "/rootDesc.xml", port=port)
+    assert desc.startswith(b"HTTP/1.1 200 OK\n") and b"\r" not in desc.split(b"\n\n", 1)[0]
+    assert b"<modelName>MiniUPnPd</modelName>" in desc

@@ -496,6 +496,32 @@ HUE_BRIDGE = _host(
     weight=1.5,
 )
 
+MINIUPNPD_ROUTER = _host(
+    (gh("openwrt/packages/issues/18807") + " (miniupnpd M-SEARCH reply with LF line ends)",),
+    name="miniupnpd-router",
+    brand="Generic",
+    manufacturer="Generic",
+    ouis=GENERIC_OUIS,
+    models=("SDK 4.3.0.0",),
+    firmwares=("MiniUPnPd/1.6",),
+    serial_format="M{num:08d}",
+    # The router's SSDP SERVER as logged; its web UI answers a login page (lab's choice).
+    http={80: _site("", reply(200, html_page("Router Login", '<form id="login"></form>'), HTML))},
+    ssdp_server="SDK 4.3.0.0 UPnP/1.1 MiniUPnPd/1.6",
+    ssdp_st="urn:schemas-upnp-org:device:InternetGatewayDevice:1",
+    ssdp_usn="uuid:{uuid}::urn:schemas-upnp-org:device:InternetGatewayDevice:1",
+    ssdp_location="http://{ip}:5000/rootDesc.xml",
+    ssdp_description=(
+        '<?xml version="1.0"?>\n<root xmlns="urn:schemas-upnp-org:device-1-0">\n'
+        "<specVersion><major>1</major><minor>1</minor></specVersion>\n<device>\n"
+        "<deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType>\n"
+        "<friendlyName>Router</friendlyName>\n<manufacturer>MiniUPnP</manufacturer>\n"
+        "<modelName>MiniUPnPd</modelName>\n<UDN>uuid:{uuid}</UDN>\n</device>\n</root>\n"
+    ),
+    quirks=("lf-only",),
+    weight=1.5,
+)
+
 BARE_BOARD = _host(
     (RFC1945,),
     name="http10-relay-board",
@@ -531,5 +557,6 @@ PERSONALITIES: tuple[Personality, ...] = (
     SONOS,
     ROKU,
     HUE_BRIDGE,
+    MINIUPNPD_ROUTER,
     BARE_BOARD,
 )
