@@ -10,29 +10,18 @@ observations into that document.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from camscan.config import MAX_OBSERVATION_BYTES
 
-# Probe names used in Observation.probe and in the inventory.
-PROBES = (
-    "arp",
-    "tcp",
-    "http",
-    "tls",
-    "rtsp",
-    "wsdiscovery",
-    "sadp",
-    "dahua_discovery",
-    "ssdp",
-    "mdns",
-    "onvif_device_information",
-    "onvif",
-    "snmp",
-)
+
+def probe_names() -> tuple[str, ...]:
+    """Every Observation.probe value, from the probe registry (camscan/probes)."""
+    from camscan.probes import observation_names
+
+    return observation_names()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +67,21 @@ class Observation:
         )
 
 
-def _text_or_b64(raw: bytes) -> dict[str, str]:
-    """``{"raw": text}`` when the bytes are valid UTF-8, else ``{"raw_b64": ...}``."""
-    try:
-        return {"raw": raw.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"raw_b64": base64.b64encode(raw).decode("ascii")}
-
-
 def evidence_document(
     ip: str | None,
     observations: Iterable[Observation],
     *,
     mac: str | None = None,
 ) -> dict[str, Any]:
-    """Assemble the evidence document (docs/evidence.md) for one device."""
+    """Assemble the evidence document (docs/evidence.md) for one device.
+
+    Each observation goes under its probe's evidence key, shaped by that key's registry
+    entry (camscan/probes): a list of entries, one object, or nothing of its own (ARP's MAC,
+    TCP's open ports).  Failures go to ``probe_errors``.
+    """
+    from camscan.probes import evidence_keys
+
+    keys = evidence_keys()
     doc: dict[str, Any] = {}
     if ip:
         doc["ip"] = ip
@@ -100,69 +89,29 @@ def evidence_document(
         doc["mac"] = mac
     open_ports: set[int] = set()
     errors: list[dict[str, Any]] = []
-
-    def add(key: str, entry: dict[str, Any]) -> None:
-        doc.setdefault(key, []).append(entry)
-
     for obs in observations:
         if obs.error:
             errors.append({"probe": obs.probe, "port": obs.port, "error": obs.error})
             if not obs.raw and not obs.meta:
                 continue
-        if obs.port is not None and obs.probe in ("tcp", "http", "tls", "rtsp"):
+        key = keys.get(obs.probe)
+        if key is None:
+            errors.append({"probe": obs.probe, "port": obs.port, "error": "unknown probe"})
+            continue
+        if obs.port is not None and key.opens_port:
             open_ports.add(obs.port)
-        m = obs.meta
         if obs.probe == "arp":
-            if m.get("mac") and "mac" not in doc:
-                doc["mac"] = m["mac"]
-        elif obs.probe == "tcp":
-            pass
-        elif obs.probe == "http":
-            add(
-                "http",
-                {
-                    "port": obs.port,
-                    "tls": bool(m.get("tls")),
-                    "path": m.get("path", "/"),
-                    **_text_or_b64(obs.raw),
-                },
-            )
-        elif obs.probe == "tls":
-            entry: dict[str, Any] = {"port": obs.port}
-            for k in ("pem", "subject", "issuer"):
-                if m.get(k):
-                    entry[k] = m[k]
-            add("tls", entry)
-        elif obs.probe in ("rtsp",):
-            add("rtsp", {"port": obs.port, **_text_or_b64(obs.raw)})
-        elif obs.probe in ("wsdiscovery", "sadp"):
-            add(obs.probe, _text_or_b64(obs.raw))
-        elif obs.probe == "dahua_discovery":
-            add(obs.probe, {"raw_b64": base64.b64encode(obs.raw).decode("ascii")})
-        elif obs.probe == "ssdp":
-            entry = _text_or_b64(obs.raw)
-            if m.get("description") is not None:
-                entry["description"] = m["description"]
-            add("ssdp", entry)
-        elif obs.probe == "mdns":
-            add(
-                "mdns",
-                {
-                    "service": m.get("service"),
-                    "name": m.get("name"),
-                    "properties": m.get("properties", {}),
-                },
-            )
-        elif obs.probe == "snmp":
-            doc["snmp"] = {k: m[k] for k in ("sysDescr", "sysObjectID", "sysName") if k in m}
-        elif obs.probe == "onvif_device_information":
-            doc["onvif_device_information"] = dict(m)
-        elif obs.probe == "onvif":
-            doc.setdefault("onvif", []).append({"port": obs.port, **dict(m)})
+            if obs.meta.get("mac") and "mac" not in doc:
+                doc["mac"] = obs.meta["mac"]
+        elif key.entry is not None and key.shape != "none":
+            entry = key.entry(obs)
+            if entry is not None:
+                if key.shape == "object":
+                    doc[key.key] = entry
+                else:
+                    doc.setdefault(key.key, []).append(entry)
         if obs.truncated:
             errors.append({"probe": obs.probe, "port": obs.port, "error": "reply truncated"})
-    if "mac" not in doc and mac:
-        doc["mac"] = mac
     if open_ports:
         doc["open_ports"] = sorted(open_ports)
     if errors:

@@ -12,13 +12,19 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from camscan.discovery.records import HostResult, OnProgress, Progress, ScanOptions, ScanSummary
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
 from camscan.observations import evidence_document
 from camscan.scope import Scope
 from camscan.scoring import rescore
+
+if TYPE_CHECKING:
+    from camscan.fingerprint.engine import Engine
+
+__all__ = ["Progress", "ScanOptions", "ScanReport", "identify_document", "run"]
 
 
 @dataclass
@@ -33,6 +39,7 @@ class ScanReport:
     errors: int = 0
     seconds: float = 0.0
     device_ids: list[int] = field(default_factory=list)
+    requests: int = 0  # application requests sent (the plan's accounting)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,10 +50,11 @@ class ScanReport:
             "cameras": self.cameras,
             "probe_errors": self.errors,
             "seconds": round(self.seconds, 2),
+            "requests": self.requests,
         }
 
 
-def identify_document(engine: Any, doc: dict[str, Any]) -> dict[str, Any]:
+def identify_document(engine: Engine, doc: dict[str, Any]) -> dict[str, Any]:
     """The verdict for one evidence document, with the probes' own failures kept on it."""
     verdict: dict[str, Any] = engine.identify(doc).to_dict()
     errors = list(verdict.get("errors") or [])
@@ -62,13 +70,13 @@ def run(
     scope: Scope,
     *,
     site: str,
-    options: Any,
+    options: ScanOptions,
     recorded_options: dict[str, Any],
-    on_progress: Callable[[Any], None] | None = None,
+    on_progress: OnProgress | None = None,
     on_device: Callable[[dict[str, Any]], None] | None = None,
 ) -> ScanReport:
     """Run one scan to the inventory; returns its report (status incomplete if interrupted)."""
-    from camscan.discovery.pipeline import HostResult, run_scan
+    from camscan.discovery.pipeline import run_scan
     from camscan.fingerprint import load_engine
 
     engine = load_engine()
@@ -97,14 +105,18 @@ def run(
         if on_device is not None:
             on_device({"id": dev_id, "ip": host.ip, **verdict})
 
-    async def main() -> Any:
+    def judge(doc: dict[str, Any]) -> dict[str, Any]:
+        """The planner's question: what would the verdict be on the evidence so far?"""
+        return engine.identify(doc).to_dict()
+
+    async def main() -> ScanSummary:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         assert task is not None
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, task.cancel)
         try:
-            return await run_scan(scope, options, on_host, on_progress)
+            return await run_scan(scope, options, on_host, on_progress, judge)
         finally:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)
@@ -113,9 +125,8 @@ def run(
     try:
         summary = asyncio.run(main())
         status = "complete"
-        probed = getattr(summary, "hosts_probed", None)
-        if isinstance(probed, int):
-            report.hosts_probed = max(report.hosts_probed, probed)
+        report.hosts_probed = max(report.hosts_probed, summary.hosts_probed)
+        report.requests = summary.requests
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "incomplete"
     finally:

@@ -18,19 +18,12 @@ from camscan.scope import build_scope
 
 commands: list[click.Command] = []
 
-PROBES = (
-    "arp",
-    "tcp",
-    "wsdiscovery",
-    "sadp",
-    "dahua",
-    "ssdp",
-    "mdns",
-    "rtsp",
-    "http",
-    "onvif",
-    "snmp",
-)
+
+def probe_choices() -> tuple[str, ...]:
+    """The --probes names: the probe registry's (camscan/probes), read when asked."""
+    from camscan.probes import names
+
+    return names()
 
 
 def parse_ports(text: str) -> tuple[int, ...]:
@@ -97,9 +90,15 @@ def parse_ports(text: str) -> tuple[int, ...]:
 @click.option(
     "--probes",
     "probe_list",
-    default=",".join(PROBES),
-    show_default=True,
-    help="Probes to run, comma-separated.",
+    default=None,
+    help="Probes to run, comma-separated (default: every probe; snmp only runs with "
+    "--snmp-community).  Choices: " + ", ".join(probe_choices()) + ".",
+)
+@click.option(
+    "--thorough",
+    is_flag=True,
+    help="Ask every probe and vendor page of every host, whatever its first replies say "
+    "(slower; for audits that want all the evidence).",
 )
 @click.option(
     "--timeout",
@@ -135,7 +134,8 @@ def scan(
     ports: str,
     rate: int,
     interface: str | None,
-    probe_list: str,
+    probe_list: str | None,
+    thorough: bool,
     timeout: float,
     host_budget: float,
     onvif_user: str | None,
@@ -159,10 +159,16 @@ def scan(
         targets, target_files=input_lists, exclude=exclude, allow_public=allow_public, large=large
     )
     port_list = parse_ports(ports)
-    probes = tuple(p.strip() for p in probe_list.split(",") if p.strip())
-    unknown = sorted(set(probes) - set(PROBES))
+    from camscan.probes import default_names
+
+    choices = probe_choices()
+    if probe_list is None:
+        probes = default_names()
+    else:
+        probes = tuple(p.strip() for p in probe_list.split(",") if p.strip())
+    unknown = sorted(set(probes) - set(choices))
     if unknown:
-        raise UsageError(f"unknown probe(s) {', '.join(unknown)}; choose from {', '.join(PROBES)}")
+        raise UsageError(f"unknown probe(s) {', '.join(unknown)}; choose from {', '.join(choices)}")
     password: str | None = None
     if onvif_user:
         if onvif_password_env:
@@ -177,7 +183,7 @@ def scan(
         else:
             raise UsageError("--onvif-user needs --onvif-password-env VAR when not on a terminal")
     inv = open_inventory(app.db)
-    from camscan.discovery.pipeline import ScanOptions
+    from camscan.discovery.records import ScanOptions
 
     options = ScanOptions(
         ports=port_list,
@@ -189,6 +195,7 @@ def scan(
         onvif_user=onvif_user,
         onvif_password=password,
         snmp_community=snmp_community,
+        thorough=thorough,
     )
     # What is recorded on the scan: never the password, nor the SNMP community.
     recorded: dict[str, Any] = {
@@ -200,6 +207,7 @@ def scan(
         "host_budget": host_budget,
         "onvif_user": onvif_user,
         "snmp": bool(snmp_community),
+        "thorough": thorough,
     }
     from camscan import scan as scanning
     from camscan.cli.progress import ScanProgress

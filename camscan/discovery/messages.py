@@ -7,6 +7,7 @@ re-addressing commands; camscan never builds those.
 
 from __future__ import annotations
 
+import importlib
 import json
 import struct
 import uuid
@@ -79,13 +80,15 @@ def mdns_query(services: tuple[str, ...] = MDNS_SERVICES) -> bytes:
     return out
 
 
-def probes(names: frozenset[str]) -> list[UdpProbe]:
-    """The UDP discovery probes enabled by ``names`` (CLI probe names)."""
-    table = {
-        "wsdiscovery": UdpProbe("wsdiscovery", WSD_PORT, WSD_GROUP, False, wsdiscovery_probe()),
-        "sadp": UdpProbe("sadp", SADP_PORT, SADP_GROUP, False, sadp_inquiry()),
-        "dahua": UdpProbe("dahua_discovery", DHIP_PORT, DHIP_GROUP, True, dhip_search()),
-        "ssdp": UdpProbe("ssdp", SSDP_PORT, SSDP_GROUP, False, ssdp_msearch()),
-        "mdns": UdpProbe("mdns", MDNS_PORT, MDNS_GROUP, False, mdns_query()),
-    }
-    return [p for n, p in table.items() if n in names]
+def udp_probes(names: frozenset[str]) -> list[UdpProbe]:
+    """The UDP discovery probes of the registry (camscan/probes) enabled by ``names``."""
+    from camscan.probes import REGISTRY
+
+    out: list[UdpProbe] = []
+    for p in REGISTRY:
+        if p.udp is None or p.name not in names or not p.ports:
+            continue
+        module, _, func = p.udp.payload.partition(":")
+        build = getattr(importlib.import_module(module), func)
+        out.append(UdpProbe(p.key, p.ports[0], p.udp.group, p.udp.broadcast, build()))
+    return out

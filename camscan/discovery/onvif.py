@@ -14,14 +14,22 @@ import hashlib
 import os
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-import httpx
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from camscan.discovery import wire
 from camscan.discovery.ratelimit import RateLimiter
 from camscan.observations import Observation
+from camscan.protocols import ParseError
+from camscan.protocols._message import parse_message
+from camscan.protocols.http import decode_body
+
+if TYPE_CHECKING:
+    from camscan.discovery.host import Host
+    from camscan.probes import Probe
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 TDS = "http://www.onvif.org/ver10/device/wsdl"
@@ -93,34 +101,51 @@ def parse_hw_addresses(raw: bytes) -> list[str]:
     return macs[:8]
 
 
+def post_request(ip: str, port: int, path: str, body: bytes) -> bytes:
+    """A SOAP 1.2 POST as the raw reader sends it (identity encoding, one request)."""
+    host = f"[{ip}]" if ":" in ip else ip
+    head = (
+        f"POST {path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        f"User-Agent: {wire.USER_AGENT}\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"
+        "Content-Type: application/soap+xml; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
 async def _post(
-    http: httpx.AsyncClient,
-    url: str,
-    body: bytes,
-    limiter: RateLimiter,
-    timeout: float,
-    max_bytes: int,
+    url: str, body: bytes, limiter: RateLimiter, timeout: float, max_bytes: int
 ) -> tuple[int, bytes, str | None]:
-    await limiter.acquire()
+    """POST one envelope; (status, decoded body, error)."""
+    parts = urlsplit(url)
+    tls = parts.scheme == "https"
     try:
-        async with http.stream(
-            "POST",
-            url,
-            content=body,
-            headers={"Content-Type": "application/soap+xml; charset=utf-8"},
-        ) as resp:
-            data = b""
-            async for chunk in resp.aiter_raw():
-                data += chunk
-                if len(data) > max_bytes:
-                    return resp.status_code, data[:max_bytes], "reply larger than the cap"
-            return resp.status_code, data, None
-    except (httpx.HTTPError, OSError, ValueError) as err:
-        return 0, b"", f"{type(err).__name__}: {str(err)[:200]}"
+        port = parts.port or (443 if tls else 80)
+    except ValueError as err:
+        return 0, b"", f"bad URL: {err}"
+    ip = parts.hostname or ""
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    await limiter.acquire()
+    replies, _ = await wire.exchange(
+        ip,
+        port,
+        [post_request(ip, port, path, body)],
+        tls=tls,
+        timeout=timeout,
+        max_bytes=max_bytes,
+    )
+    r = replies[0]
+    if not r.data:
+        return 0, b"", r.error or "no reply"
+    try:
+        message = parse_message(r.data, expect=("HTTP",), what="ONVIF reply")
+    except ParseError as err:
+        return 0, b"", f"unreadable HTTP reply: {str(err)[:200]}"
+    data, _notes = decode_body(message)  # de-chunked, decompressed: the XML as meant
+    return message.status or 0, data, r.error
 
 
 async def probe(
-    http: httpx.AsyncClient,
     ip: str,
     url: str,
     limiter: RateLimiter,
@@ -129,39 +154,37 @@ async def probe(
     password: str | None,
     timeout: float,
     max_bytes: int,
+    counter: list[int] | None = None,
 ) -> list[Observation]:
-    """Ask one ONVIF device service; observations for time, device information, auth."""
+    """Ask one ONVIF device service; observations for time, device information, auth.
+    ``counter[0]`` is increased by the number of requests sent."""
+    counter = counter if counter is not None else [0]
+
+    async def post(body: bytes) -> tuple[int, bytes, str | None]:
+        counter[0] += 1
+        return await _post(url, body, limiter, timeout, max_bytes)
+
     out: list[Observation] = []
-    port = httpx.URL(url).port or 80
-    status, raw, err = await _post(
-        http, url, envelope("GetSystemDateAndTime"), limiter, timeout, max_bytes
-    )
+    try:
+        port = urlsplit(url).port or 80
+    except ValueError:
+        port = 80
+    status, raw, err = await post(envelope("GetSystemDateAndTime"))
     if err and not raw:
         return [Observation(probe="onvif", ip=ip, port=port, meta={"url": url}, error=err)]
     meta: dict[str, Any] = {"url": url, "system_date_time_status": status}
-    status, raw, err = await _post(
-        http, url, envelope("GetDeviceInformation"), limiter, timeout, max_bytes
-    )
+    status, raw, err = await post(envelope("GetDeviceInformation"))
     info = parse_device_information(raw) if status == 200 else None
     authenticated = False
     if info is None and user and password is not None:
-        status, raw, err = await _post(
-            http,
-            url,
-            envelope("GetDeviceInformation", _security(user, password)),
-            limiter,
-            timeout,
-            max_bytes,
-        )
+        status, raw, err = await post(envelope("GetDeviceInformation", _security(user, password)))
         info = parse_device_information(raw) if status == 200 else None
         authenticated = info is not None
     if info is not None:
         # The interfaces' MAC addresses: the identity of a device behind a router, where
         # ARP cannot see it.  Asked with the same credentials that opened GetDeviceInformation.
         header = _security(user, password) if authenticated and user and password else ""
-        st, nraw, _ = await _post(
-            http, url, envelope("GetNetworkInterfaces", header), limiter, timeout, max_bytes
-        )
+        st, nraw, _ = await post(envelope("GetNetworkInterfaces", header))
         macs = parse_hw_addresses(nraw) if st == 200 else []
         if macs:
             meta["hw_addresses"] = macs
@@ -181,6 +204,34 @@ async def probe(
                 error="GetDeviceInformation reply could not be read (malformed or hostile XML)",
             )
         )
+    return out
+
+
+async def probe_url(host: Host, url: str) -> list[Observation]:
+    """The plan's ONVIF follow-up on ``host`` (its own XAddrs), requests accounted."""
+    counter = [0]
+    try:
+        return await probe(
+            host.ip,
+            url,
+            host.limiter,
+            user=host.opt.onvif_user,
+            password=host.opt.onvif_password,
+            timeout=host.opt.timeout,
+            max_bytes=host.opt.max_bytes,
+            counter=counter,
+        )
+    finally:
+        host.count(counter[0])
+
+
+async def run(host: Host, probe_entry: Probe) -> list[Observation]:
+    """Registry entry point: the device service the host announced (camscan/discovery/plan)."""
+    from camscan.discovery.plan import _onvif_urls
+
+    out: list[Observation] = []
+    for url in _onvif_urls(host):
+        out.extend(await probe_url(host, url))
     return out
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from camscan.observations import Observation
+
+if TYPE_CHECKING:
+    from camscan.discovery.host import Host
+    from camscan.probes import Probe
 
 OIDS = {
     "sysDescr": "1.3.6.1.2.1.1.1.0",
@@ -50,3 +54,13 @@ async def probe(
                 :1024
             ]
     return Observation(probe="snmp", ip=ip, port=161, meta=meta)
+
+
+async def run(host: Host, probe_entry: Probe) -> list[Observation]:
+    """Registry entry point: one GET with the user's community (the plan runs it only then)."""
+    community = host.opt.snmp_community
+    if not community:
+        return []
+    await host.limiter.acquire()
+    host.count(1 + host.opt.udp_retries)
+    return [await probe(host.ip, community, host.opt.timeout, host.opt.udp_retries)]

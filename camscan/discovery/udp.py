@@ -7,8 +7,14 @@ import asyncio
 import socket
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from camscan.discovery.ratelimit import RateLimiter
+from camscan.observations import Observation
+
+if TYPE_CHECKING:
+    from camscan.discovery.host import Host
+    from camscan.probes import Probe
 
 MAX_DATAGRAM = 65535
 
@@ -50,8 +56,11 @@ async def unicast(
     retries: int,
     max_bytes: int,
     grace: float = 0.3,
+    sent: list[int] | None = None,
 ) -> tuple[list[bytes], str | None]:
-    """Send ``probe`` to ``ip`` (retrying), return the replies from ``ip`` and any error."""
+    """Send ``probe`` to ``ip`` (retrying), return the replies from ``ip`` and any error;
+    ``sent[0]`` becomes the number of datagrams sent."""
+    sent = sent if sent is not None else [0]
     loop = asyncio.get_running_loop()
     fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
     transport, proto = await loop.create_datagram_endpoint(
@@ -61,8 +70,9 @@ async def unicast(
         local_addr=None if fam == socket.AF_INET6 else ("0.0.0.0", 0),
     )
     try:
-        for _attempt in range(retries + 1):
+        for attempt in range(retries + 1):
             await limiter.acquire()
+            sent[0] = attempt + 1
             transport.sendto(probe.payload, (ip, probe.port))
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
@@ -123,3 +133,55 @@ async def local_multicast(
         return list(proto.replies)
     finally:
         transport.close()
+
+
+def observations(key: str, ip: str, data: bytes, port: int, max_bytes: int) -> list[Observation]:
+    """One reply as observations (mDNS: one per service record)."""
+    if key == "mdns":
+        from camscan.discovery.mdns import records
+
+        recs = records(data)
+        if not recs:
+            return [
+                Observation.capped(
+                    "mdns", ip, data, port=port, error="mDNS reply could not be read"
+                )
+            ]
+        return [Observation.capped("mdns", ip, data, port=port, meta=r) for r in recs]
+    return [Observation.capped(key, ip, data, port=port, limit=max_bytes)]
+
+
+async def run(host: Host, probe: Probe) -> list[Observation]:
+    """Registry entry point of every UDP discovery probe: one unicast ask (with retries)."""
+    from camscan.discovery.messages import udp_probes
+
+    msgs = udp_probes(frozenset({probe.name}))
+    if not msgs:
+        return []
+    msg = msgs[0]
+    sent = [0]
+    try:
+        replies, _err = await unicast(
+            host.ip,
+            msg,
+            host.limiter,
+            timeout=host.opt.timeout,
+            retries=host.opt.udp_retries,
+            max_bytes=host.opt.max_bytes,
+            sent=sent,
+        )
+    except OSError as err:
+        return [
+            Observation(
+                probe=msg.name,
+                ip=host.ip,
+                port=msg.port,
+                error=f"{type(err).__name__}: {err}"[:200],
+            )
+        ]
+    finally:
+        host.count(sent[0])
+    out: list[Observation] = []
+    for data in replies[:16]:
+        out.extend(observations(msg.name, host.ip, data, msg.port, host.opt.max_bytes))
+    return out  # silence is not an error: most hosts do not speak every protocol

@@ -76,63 +76,13 @@ DOCUMENT_EXPECT_KEYS = frozenset(
         "min_confidence",
     }
 )
-# Fields the extractor produces (camscan/fingerprint/extract.py, docs/fingerprints.md).
-FIELDS = frozenset(
-    {
-        "http.status",
-        "http.server",
-        "http.headers",
-        "http.title",
-        "http.body",
-        "http.www_authenticate",
-        "http.realm",
-        "http.cookie",
-        "http.location",
-        "http.favicon_mmh3",
-        "rtsp.status",
-        "rtsp.headers",
-        "rtsp.server",
-        "rtsp.www_authenticate",
-        "rtsp.realm",
-        "rtsp.public",
-        "rtsp.sdp",
-        "rtsp.sdp_session",
-        "wsd.action",
-        "wsd.namespace",
-        "wsd.fault",
-        "wsd.epr",
-        "wsd.types",
-        "wsd.scopes",
-        "wsd.metadata_version",
-        "sadp.kind",
-        "dhip.framed",
-        "dhip.method",
-        "ssdp.server",
-        "ssdp.usn",
-        "ssdp.st",
-        "ssdp.location",
-        "tls.subject",
-        "tls.issuer",
-        "mdns.service",
-        "mdns.name",
-        "mdns.properties",
-        "snmp.sysDescr",
-        "snmp.sysObjectID",
-        "snmp.sysName",
-        "onvif.Manufacturer",
-        "onvif.Model",
-        "onvif.FirmwareVersion",
-        "onvif.SerialNumber",
-        "onvif.HardwareId",
-        "ports.open",
-        "mac.registrant",
-        "mac.oui",
-        "mac.address",
-        "model",
-    }
-)
-# Families of fields named after what the device sent (XML elements, JSON keys, CGI keys).
-FIELD_PREFIXES = ("isapi.", "http.kv.", "sadp.", "dhip.", "upnp.", "wsd.scope.")
+# Fields the extractor produces (camscan/fingerprint/extract.py, docs/fingerprints.md): what
+# each probe of the registry yields (camscan/probes), read live so a registered probe counts;
+# and the families of fields named after what the device sent (XML elements, keys).
+from camscan.probes import RuleFields, rule_prefixes  # noqa: E402 - kept beside its use
+
+FIELDS = RuleFields()
+FIELD_PREFIXES = rule_prefixes()
 
 
 class _LineLoader(yaml.SafeLoader):

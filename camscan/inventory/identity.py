@@ -66,3 +66,17 @@ def conflicts(keys: IdentityKeys, mac: str | None, serial: str | None) -> bool:
     if keys.mac and mac and keys.mac != mac:
         return True
     return bool(keys.serial and serial and keys.serial != serial)
+
+
+def choose_mac(arp_mac: str | None, reported: list[list[str]]) -> str | None:
+    """The MAC address a host is filed under: the one ARP saw on the wire (local segment),
+    else the first the device itself reports (ONVIF GetNetworkInterfaces) for a device
+    behind a router, where ARP only ever sees the router."""
+    if arp_mac:
+        return normalise_mac(arp_mac) or arp_mac
+    for macs in reported:
+        for mac in macs:
+            norm = normalise_mac(mac)
+            if norm:
+                return norm
+    return None

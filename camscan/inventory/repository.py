@@ -23,6 +23,7 @@ from camscan.inventory import models as m
 from camscan.inventory.db import Inventory
 from camscan.inventory.identity import IdentityKeys, conflicts, normalise_mac
 from camscan.observations import Observation, evidence_document
+from camscan.probes import evidence_keys, udp_ports
 from camscan.scope.targets import Scope, parse_target
 
 # The verdict fields every device record carries (docs/json-output.md).
@@ -37,15 +38,14 @@ VERDICT_FIELDS = (
     "serial",
     "confidence",
 )
-# UDP discovery probes and the port each listens on (for the services list)
-UDP_PORTS = {
-    "wsdiscovery": 3702,
-    "sadp": 37020,
-    "dahua_discovery": 37810,
-    "ssdp": 1900,
-    "mdns": 5353,
-    "snmp": 161,
-}
+# UDP discovery probes and the port each listens on (for the services list), and the
+# service name shown for each evidence key: both from the probe registry (camscan/probes).
+UDP_PORTS = udp_ports()
+
+
+def tcp_services() -> dict[str, str]:
+    """Evidence key -> the service name shown for its TCP port."""
+    return {k: e.service for k, e in evidence_keys().items() if e.service and k not in UDP_PORTS}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -272,21 +272,22 @@ def apply_verdict(
 
 def _services(observations: Sequence[Observation]) -> dict[tuple[int, str], tuple[str, str]]:
     found: dict[tuple[int, str], tuple[str, str]] = {}
+    services = tcp_services()
     for obs in observations:
         if obs.probe in UDP_PORTS and (obs.raw or obs.meta) and not obs.error:
             found.setdefault((UDP_PORTS[obs.probe], "udp"), (obs.probe, ""))
             continue
-        if obs.port is None or obs.probe not in ("tcp", "http", "tls", "rtsp", "onvif"):
+        if obs.port is None or obs.probe not in services:
             continue
         if obs.error and not obs.raw:
             continue
-        name = obs.probe
+        name = services[obs.probe]
         if obs.probe == "http" and obs.meta.get("tls"):
             name = "https"
         banner = _banner(obs.raw)
         prev = found.get((obs.port, "tcp"))
         if prev is None or (prev[0] == "tcp" and name != "tcp") or (banner and not prev[1]):
-            found[(obs.port, "tcp")] = (name if name != "tls" else (prev or ("https",))[0], banner)
+            found[(obs.port, "tcp")] = (name, banner)
     return found
 
 

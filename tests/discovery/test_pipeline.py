@@ -75,7 +75,10 @@ def _handler(kind: str, rec: _Recorder) -> type[BaseHTTPRequestHandler]:
                 except OSError:
                     pass
                 return
-            self._send(200, b"<html><title>Test camera</title></html>")
+            if kind == "catchall" or self.path == "/":
+                self._send(200, b"<html><title>Test camera</title></html>")
+            else:
+                self._send(404, b"<html><title>Not found</title></html>")
 
         def do_POST(self) -> None:
             rec.add(self.server.server_address[0])  # type: ignore[index]
@@ -181,6 +184,29 @@ def test_finds_web_servers_and_keeps_every_reply(stop: threading.Event) -> None:
     assert "/" in paths and "/ISAPI/System/deviceInfo" in paths
     first = next(o for o in found["127.0.60.5"].observations if o.meta.get("path") == "/")
     assert first.raw.startswith(b"HTTP/1.") and b"TestCam-Webs" in first.raw
+    # nothing hinted a maker (no engine here): the canary, then the bounded fallback
+    canary = [o for o in found["127.0.60.5"].observations if o.meta.get("canary")]
+    assert len(canary) == 1 and b" 404 " in canary[0].raw[:20]
+    plan = next(o for o in found["127.0.60.5"].observations if o.probe == "plan")
+    asked = plan.meta["asked"]
+    assert plan.meta["requests"] == len(asked) == len(paths) + 1  # + the favicon, not kept
+    assert any("/favicon.ico" in a for a in asked)
+
+
+def test_catch_all_port_gets_the_canary_and_no_blind_fallback() -> None:
+    rec = _Recorder()
+    servers = [_serve("127.0.60.7", "catchall", rec)]
+    try:
+        found = {h.ip: h for h in scan(["127.0.60.7"], probes=frozenset({"tcp", "http"}))}
+    finally:
+        for s in servers:
+            s.shutdown()
+    obs = found["127.0.60.7"].observations
+    paths = [o.meta.get("path") for o in obs if o.probe == "http"]
+    assert paths[0] == "/" and len(paths) == 2 and str(paths[1]).startswith("/camscan-canary-")
+    assert next(o for o in obs if o.meta.get("canary")).raw.startswith(b"HTTP/1.1 200")
+    plan = next(o for o in obs if o.probe == "plan").meta
+    assert any("catch-all" in s for s in plan["skipped"])
 
 
 def test_excluded_address_is_never_touched() -> None:
@@ -201,7 +227,8 @@ def test_unicast_wsdiscovery_leads_to_onvif_and_foreign_xaddrs_are_not_followed(
     stop: threading.Event,
 ) -> None:
     rec = _Recorder()
-    servers = [_serve("127.0.60.21", "ok", rec), _serve("127.0.60.23", "ok", rec)]
+    # .22 has a web port too: unicast discovery is only sent to hosts with a camera port open
+    servers = [_serve(ip, "ok", rec) for ip in ("127.0.60.21", "127.0.60.22", "127.0.60.23")]
     socks = [
         _wsd_responder("127.0.60.21", "127.0.60.21", stop),
         # .22 claims its device service lives on .23: the scanner must not go there for it
