@@ -61,10 +61,14 @@ def _row(h: dict[str, Any], d: dict[str, Any]) -> str:
     )
 
 
+# An ordinary host whose type camscan leaves "unknown" is not called a camera: not an error.
+_NOT_WRONG = {("not_camera", "unknown")}
+
+
 def _table(title: str, pairs: collections.Counter[tuple[str, str]]) -> str:
     lines = [title]
     for (actual, said), n in sorted(pairs.items()):
-        mark = "" if actual == said else "  <-- wrong"
+        mark = "" if actual == said or (actual, said) in _NOT_WRONG else "  <-- wrong"
         lines.append(f"  {actual:<14} -> {said:<14} {n:4d}{mark}")
     total = sum(pairs.values())
     right = sum(n for (a, s), n in pairs.items() if a == s)
@@ -76,7 +80,11 @@ def _report(scan: LabScan, key: str, hosts: list[dict[str, Any]]) -> tuple[float
     """(share right, the confusion table and the hosts that are wrong) for ``key``."""
     found = scan.by_ip
     pairs = collections.Counter((str(h[key]), str(found.get(h["ip"], {}).get(key))) for h in hosts)
-    wrong = [h for h in hosts if found.get(h["ip"], {}).get(key) != h[key]]
+    wrong = [
+        h
+        for h in hosts
+        if (h[key], found.get(h["ip"], {}).get(key)) not in {(h[key], h[key]), *_NOT_WRONG}
+    ]
     text = _table(f"\nconfusion of {key} (truth -> camscan), field mix:", pairs)
     if wrong:
         text += "\n  wrong hosts:\n" + "\n".join(_row(h, found.get(h["ip"], {})) for h in wrong)
