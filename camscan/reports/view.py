@@ -188,6 +188,14 @@ def _scored(
     return out, False
 
 
+def headline(reason: str) -> str:
+    """A score reason without its parenthesised detail after the colon, for page 1:
+    "known exploited vulnerability (CISA KEV): CVE-2021-36260" (the list has the rest)."""
+    colon = reason.find(": ")
+    cut = reason.find(" (", colon + 2 if colon >= 0 else 0)
+    return reason[:cut] if cut > 0 else reason
+
+
 def _short(value: Any, chars: int | None = None) -> str:
     text = "" if value is None else str(value)
     n = chars or EVIDENCE_VALUE_CHARS
@@ -331,7 +339,10 @@ def collect(
          for m in p.factors[f].get("manufacturers", []) if m.lower() not in HIK_DAHUA}
     )  # fmt: skip
     p1 = [d for d in ranked if d["band"] == "P1"]
-    first = (p1 or [d for d in ranked if d["band"] == "P2"])[:REPLACE_FIRST]
+    first = [
+        {**d, "headline": headline(d["reasons"][0]) if d["reasons"] else "no risk factor found"}
+        for d in (p1 or [d for d in ranked if d["band"] == "P2"])[:REPLACE_FIRST]
+    ]
     summary = {
         "devices": len(devices),
         "ranked": len(ranked),

@@ -102,13 +102,14 @@ def rescore(
 
 def band_moves(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Devices whose band changed between two listings, with the factors whose points
-    changed (old and new points, the new reason): what moved and why."""
+    changed (old and new points, the new reason): what moved and why.  A device scored
+    for the first time has not moved."""
     old = {int(d["id"]): d for d in before}
     out = []
     for d in after:
         was = old.get(int(d["id"]))
-        if was is None or was.get("band") == d.get("band"):
-            continue
+        if was is None or was.get("band") in (None, d.get("band")):
+            continue  # unchanged, or scored for the first time (nothing moved)
         prev = {f["factor"]: f for f in was.get("score_factors") or []}
         why = []
         for f in d.get("score_factors") or []:

@@ -1,6 +1,8 @@
 """Firmware version strings parsed into something that compares properly.
 
-Camera makers write versions their own way (oem-policy-vulns.md section 3.3):
+Camera makers write versions their own way (Hikvision: maciej-or/hikvision_next issue 100,
+https://github.com/maciej-or/hikvision_next/issues/100; Dahua: rroller/dahua issues 90 and
+344, https://github.com/rroller/dahua/issues/90, https://github.com/rroller/dahua/issues/344):
 
 * Hikvision: ``V5.5.0 build 170725``, ``V5.4.0 Build 160530``, file names
   ``IPC_G3_EN_STD_5.5.160_210416`` and ``V5.4.81_180203`` (version, then a ``YYMMDD`` build).
