@@ -57,6 +57,7 @@ QUIRK_SOURCES: dict[str, str] = {
     "chunked": "https://www.rfc-editor.org/rfc/rfc9112#section-7.1",
     "no-server": "https://www.rfc-editor.org/rfc/rfc9110#section-10.2.4 (Server is optional)",
     "slow-tls": "lab's choice: a handshake delayed by the device's CPU",
+    "catch-all": "lab's choice: a single-page web UI answering every path with its page",
     "wsd-truncated": "lab's choice: the ProbeMatches datagram cut after the XAddrs scheme",
     "wsd-odd-prefixes": "tupers/ipnc_rdk:ipnc_app/network/onvif/gsoap/plugin/dapi.c; "
     "jjzhang166/qtcms:src/server/onvifsc/onvif/wsdd.c (gSOAP wsdd prefixes)",
@@ -121,6 +122,10 @@ def _onvif(p: Personality) -> OnvifService:
 
 _HIK_NVR_ONVIF = _onvif(hikvision.NVR)
 assert _HIK_NVR_ONVIF.probe_match is not None
+_LTS_NVR_ONVIF = _onvif(hikvision_oem.LTS_NVR)
+assert _LTS_NVR_ONVIF.probe_match is not None
+# A single-page web UI: every path answers the page "/" serves (lab's choice for Reolink).
+_REOLINK_SPA = reolink.CAMERA.http[80]["/"]
 _XM_DVR_ONVIF = _onvif(xiongmai.DVR)
 
 # Hanwha NVR firmware that challenges every path, ``/`` included (realm iPOLiS as its RTSP).
@@ -152,5 +157,15 @@ PERSONALITIES: tuple[Personality, ...] = (
     variant(axis.CAMERA, "lf-separator"),
     variant(axis.ENCODER, "chunked"),
     variant(reolink.CAMERA, "slow-tls"),
+    variant(
+        reolink.CAMERA,
+        "catch-all",
+        http={80: {"*": _REOLINK_SPA}, 443: {"*": _REOLINK_SPA}},
+    ),
+    variant(
+        hikvision_oem.LTS_NVR,
+        "wsd-truncated",
+        onvif=replace(_LTS_NVR_ONVIF, probe_match=truncated(_LTS_NVR_ONVIF.probe_match)),
+    ),
     variant(hanwha.NVR, "auth-everywhere", http={80: {"*": _HANWHA_401}}),
 )
