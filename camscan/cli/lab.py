@@ -157,6 +157,9 @@ def status(as_json: bool, with_hosts: bool) -> None:
         p(f"  {name:<9} {net}: {len(on)} hosts")
     p(f"  types     {_counts(hosts, 'device_type')}")
     p(f"  makers    {_counts(hosts, 'manufacturer')}")
+    quirks = collections.Counter(q for h in hosts for q in h.get("quirks") or ())
+    if quirks:
+        p(f"  quirks    {', '.join(f'{q} {n}' for q, n in quirks.most_common())}")
     p(f"  ONVIF     user {state.get('onvif_user')}, password {state.get('onvif_password')}")
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import collections
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -153,3 +155,19 @@ def test_no_ordinary_host_called_a_camera(field: LabScan) -> None:
         _row(h, found[h["ip"]]) for h in wrongly
     )
     assert not unlisted, f"ordinary hosts not listed: {[h['ip'] for h in unlisted]}"
+
+
+def test_lab_status_counts_the_quirks(field: LabScan) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "camscan", "lab", "status"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "mix field" in out.stdout
+    line = next(ln for ln in out.stdout.splitlines() if ln.strip().startswith("quirks"))
+    quirks = collections.Counter(q for h in field.truth for q in h["quirks"])
+    for q, n in quirks.items():
+        assert f"{q} {n}" in line
