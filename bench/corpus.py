@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:  # run as `python bench/corpus.py`
     sys.path.insert(0, str(ROOT))
 
 from bench.report import Table, append_results  # noqa: E402
-from camscan.fingerprint import Engine, load_engine  # noqa: E402
+from camscan.fingerprint import Engine, Verdict, load_engine  # noqa: E402
 from camscan.fingerprint.corpus import (  # noqa: E402
     PROTOCOL_KEYS,
     CorpusDocument,
@@ -41,22 +41,25 @@ MAX_LISTED = 6  # ids quoted under a table when something is wrong
 class MakerScore:
     """Maker naming over a set of documents.
 
-    ``named``: camscan named a maker; ``right``: it named the one the source states;
-    ``stated``: the source names a maker.  A maker named where the source names none counts
-    as wrong (camscan claimed what the source does not support).
+    ``stated``: the source names a maker; ``named``: camscan named one; ``right``: it named
+    the one the source states.  A maker named where the source names none cannot be judged
+    (a white label whose source names only the brand) and is left out of precision, except
+    a camera maker named on a document the source says is not a camera: that is wrong.
     """
 
     label: str
     documents: int = 0
     stated: int = 0
     named: int = 0
+    judged: int = 0
     right: int = 0
     wrong: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
+    unjudged: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float | None:
-        return self.right / self.named if self.named else None
+        return self.right / self.judged if self.judged else None
 
     @property
     def recall(self) -> float | None:
@@ -65,21 +68,27 @@ class MakerScore:
     @property
     def f1(self) -> float | None:
         p, r = self.precision, self.recall
-        if p is None or r is None or p + r == 0:
-            return None if p is None or r is None else 0.0
-        return 2 * p * r / (p + r)
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, doc_id: str, expected: str | None, named: str | None) -> None:
+    def add(
+        self, doc_id: str, expected: str | None, named: str | None, *, wrong_anyway: bool = False
+    ) -> None:
         self.documents += 1
         if expected:
             self.stated += 1
         if named:
             self.named += 1
-        if named and named == expected:
-            self.right += 1
+        if named and (expected or wrong_anyway):
+            self.judged += 1
+            if named == expected:
+                self.right += 1
+            else:
+                self.wrong.append(f"{doc_id} ({named})")
         elif named:
-            self.wrong.append(f"{doc_id} ({named})")
-        elif expected:
+            self.unjudged.append(f"{doc_id} ({named})")
+        if expected and not named:
             self.missed.append(doc_id)
 
 
@@ -126,6 +135,13 @@ def _is_camera(expect: dict[str, Any]) -> bool:
     )
 
 
+def _judge(engine: Engine, want: dict[str, Any], v: Verdict) -> dict[str, bool]:
+    """A camera maker named on a host the source says is not a camera is wrong even when
+    the source names no maker."""
+    info = engine.ruleset.manufacturers.get(v.manufacturer or "")
+    return {"wrong_anyway": _is_not_camera(want) and info is not None and info.makes == "cameras"}
+
+
 def measure(docs: list[CorpusDocument], engine: Engine | None = None) -> CorpusScores:
     """Identify every document (whole, then reduced to each protocol) and score it."""
     engine = engine or load_engine()
@@ -135,7 +151,7 @@ def measure(docs: list[CorpusDocument], engine: Engine | None = None) -> CorpusS
     for doc in docs:
         want = doc.expect
         v = engine.identify(doc.document)
-        overall.add(doc.id, want.get("manufacturer"), v.manufacturer)
+        overall.add(doc.id, want.get("manufacturer"), v.manufacturer, **_judge(engine, want, v))
         if "device_type" in want:
             device_type.add(doc.id, v.device_type == want["device_type"])
         if want.get("white_label") is True:
@@ -149,7 +165,10 @@ def measure(docs: list[CorpusDocument], engine: Engine | None = None) -> CorpusS
         for proto, score in per.items():
             reduced = doc.reduced(proto)
             if reduced is not None:
-                score.add(doc.id, want.get("manufacturer"), engine.identify(reduced).manufacturer)
+                r = engine.identify(reduced)
+                score.add(
+                    doc.id, want.get("manufacturer"), r.manufacturer, **_judge(engine, want, r)
+                )
     # Ratio.hits counts the good outcome; the table shows the bad ones for these two.
     called = Ratio(not_cam.total - not_cam.hits, not_cam.total, not_cam.others)
     lost = Ratio(missed.total - missed.hits, missed.total, missed.others)
@@ -178,7 +197,17 @@ def tables(s: CorpusScores) -> list[Table]:
     """The maker table (overall + per protocol) and the type/white-label table."""
     maker = Table(
         f"Real-reply corpus: maker ({s.documents} documents, {s.files} files)",
-        ("Evidence", "Documents", "Maker stated", "Named", "Right", "Precision", "Recall", "F1"),
+        (
+            "Evidence",
+            "Documents",
+            "Maker stated",
+            "Named",
+            "Unjudged",
+            "Right",
+            "Precision",
+            "Recall",
+            "F1",
+        ),
     )
     for m in [s.overall, *s.per_protocol]:
         maker.rows.append(
@@ -187,6 +216,7 @@ def tables(s: CorpusScores) -> list[Table]:
                 str(m.documents),
                 str(m.stated),
                 str(m.named),
+                str(len(m.unjudged)),
                 str(m.right),
                 _f(m.precision),
                 _f(m.recall),
@@ -194,9 +224,11 @@ def tables(s: CorpusScores) -> list[Table]:
             )
         )
     maker.notes.append(
-        "precision: of the documents where camscan named a maker, the share right (a maker "
-        "named where the source names none counts wrong); recall: of the documents whose "
-        "source names a maker, the share camscan named right"
+        "precision: of the documents where camscan named a maker, the share right; "
+        "'unjudged': named where the source names no maker (white labels whose source names "
+        "only the brand), left out of precision, except a camera maker named on a "
+        "non-camera, which counts wrong; recall: of the documents whose source names a "
+        "maker, the share camscan named right"
     )
     maker.notes.append(
         "'<protocol> only': the document reduced to that protocol's keys (docs/evidence.md), "
@@ -206,6 +238,8 @@ def tables(s: CorpusScores) -> list[Table]:
         maker.notes.append(f"wrong maker: {_ids(s.overall.wrong)}")
     if s.overall.missed:
         maker.notes.append(f"maker missed: {_ids(s.overall.missed)}")
+    if s.overall.unjudged:
+        maker.notes.append(f"unjudged: {_ids(s.overall.unjudged)}")
     kinds = Table(
         "Real-reply corpus: device types, white labels, non-cameras",
         ("Measure", "Result", "Share"),

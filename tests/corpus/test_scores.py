@@ -42,8 +42,11 @@ def _corpus(tmp_path: Path) -> Path:
             {"is_camera": False, "manufacturer": "Synology", "device_type": "not_camera"},
             {"snmp": {"sysDescr": "Linux hostname 3.10.77", "sysObjectID": "1.3.6.1.4.1.8072"}},
         ),
-        # Named where the source names none: counts against precision.
+        # Named where the source names none: not judged (white labels look like this).
         _doc("unstated", {"is_camera": False}, {"snmp": JETDIRECT}),
+        # A camera maker named on a host the source says is not a camera: wrong.  (Made up
+        # for this test: a Hikvision enterprise OID on a "printer".)
+        _doc("odd", {"is_camera": False}, {"snmp": {"sysObjectID": "1.3.6.1.4.1.39165.1.1"}}),
     ]
     (tmp_path / "tiny.yaml").write_text(yaml.safe_dump({"documents": docs}, sort_keys=False))
     return tmp_path
@@ -51,19 +54,21 @@ def _corpus(tmp_path: Path) -> Path:
 
 def test_precision_recall_and_device_types(tmp_path: Path) -> None:
     s = measure(load_corpus(_corpus(tmp_path)))
-    assert (s.overall.documents, s.overall.stated, s.overall.named, s.overall.right) == (3, 2, 2, 1)
-    assert s.overall.precision == 0.5 and s.overall.recall == 0.5 and s.overall.f1 == 0.5
-    assert s.overall.wrong == ["unstated (HP)"] and s.overall.missed == ["nas"]
+    o = s.overall
+    assert (o.documents, o.stated, o.named, o.judged, o.right) == (4, 2, 3, 2, 1)
+    assert o.precision == 0.5 and o.recall == 0.5 and o.f1 == 0.5
+    assert o.wrong == ["odd (Hikvision)"] and o.missed == ["nas"]
+    assert o.unjudged == ["unstated (HP)"]
     snmp = {m.label: m for m in s.per_protocol}["snmp"]
-    assert snmp.documents == 3 and snmp.right == 1
+    assert snmp.documents == 4 and snmp.right == 1
     assert "http" not in {m.label for m in s.per_protocol}  # no document has http
     assert (s.device_type.hits, s.device_type.total) == (0, 1)  # the NAS is "unknown"
-    assert (s.not_cameras_called.hits, s.not_cameras_called.total) == (0, 3)
-    maker, kinds = tables(s)
-    assert maker.rows[0][:5] == ("whole document", "3", "2", "2", "1")
-    assert maker.rows[0][5:] == ("0.500", "0.500", "0.500")
-    assert any("wrong maker: unstated (HP)" in n for n in maker.notes)
-    assert ("non-cameras called cameras", "0 of 3", "0.000") in kinds.rows
+    assert s.not_cameras_called.total == 4
+    maker, _kinds = tables(s)
+    assert maker.rows[0][:6] == ("whole document", "4", "2", "3", "1", "1")
+    assert maker.rows[0][6:] == ("0.500", "0.500", "0.500")
+    assert any("wrong maker: odd (Hikvision)" in n for n in maker.notes)
+    assert any("unjudged: unstated (HP)" in n for n in maker.notes)
 
 
 def test_module_prints_and_appends(tmp_path: Path) -> None:
@@ -79,7 +84,7 @@ def test_module_prints_and_appends(tmp_path: Path) -> None:
         check=False,
     )
     assert r.returncode == 0, r.stderr
-    assert "Real-reply corpus: maker (3 documents, 1 files)" in r.stdout
+    assert "Real-reply corpus: maker (4 documents, 1 files)" in r.stdout
     assert "whole document" in r.stdout and not out.exists()
     r = subprocess.run(
         [sys.executable, "-m", "bench.corpus", "--corpus", str(corpus), "--append", "-o", str(out)],
@@ -92,7 +97,7 @@ def test_module_prints_and_appends(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     text = out.read_text()
     assert "Command: `.venv/bin/python -m bench.corpus --corpus" in text
-    assert ", commit " in text and "| whole document | 3 | 2 | 2 | 1 |" in text
+    assert ", commit " in text and "| whole document | 4 | 2 | 3 | 1 | 1 |" in text
 
 
 def test_a_broken_corpus_is_reported_not_scored(tmp_path: Path) -> None:
