@@ -43,6 +43,7 @@ CAPPED = "reply larger than the cap; the rest was not read"
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _LINE_END = re.compile(rb"\r?\n")
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 _STATUS = re.compile(rb"^(HTTP|RTSP)/\d(?:\.\d)?\s+(\d{3})")
 _UNSAFE = re.compile(r"[^\x21-\x7e]")  # control characters, spaces and non-ASCII in a path
 
@@ -149,10 +150,9 @@ def _chunked_end(body: bytes) -> int | None:
         if m is None:
             return None
         size_text = body[pos : m.start()].split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
+        if not _CHUNK_SIZE.fullmatch(size_text):
             return -1
+        size = int(size_text, 16)
         pos = m.end()
         if size == 0:
             # trailers, then a blank line

@@ -264,6 +264,8 @@ def _wsd(doc: dict[str, Any], ex: Extracted) -> None:
             ex.error("wsdiscovery", err)
             continue
         ex.add(f"wsdiscovery[{i}]", msg.fields())
+        for note in msg.notes:  # cut off or malformed: read what was readable, say so
+            ex.error("wsdiscovery", note)
         if msg.endpoint_reference and ex.endpoint_reference is None:
             ex.endpoint_reference = msg.endpoint_reference[:300]
         if msg.mac:
@@ -278,6 +280,8 @@ def _sadp(doc: dict[str, Any], ex: Extracted) -> None:
             ex.error("sadp", err)
             continue
         ex.add(f"sadp[{i}]", reply.fields())
+        for note in reply.notes:
+            ex.error("sadp", note)
         if reply.mac:
             ex.macs.append((reply.mac, f"sadp[{i}]"))
         if reply.activated is not None:

@@ -113,6 +113,7 @@ def favicon_hash(data: bytes) -> int:
 # ceiling a gzip bomb (a few KiB that inflate to gigabytes) runs into.
 MAX_DECODED_BYTES = 1024 * 1024
 _CHUNK_LINE = re.compile(rb"\r?\n")
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 def dechunk_body(body: bytes) -> tuple[bytes, str | None]:
@@ -124,15 +125,14 @@ def dechunk_body(body: bytes) -> tuple[bytes, str | None]:
     pos = 0
     while pos < len(body):
         m = _CHUNK_LINE.search(body, pos)
-        if m is None:
-            return bytes(out), "chunked body cut off in a size line"
-        size_text = body[pos : m.start()].split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
+        size_text = body[pos : m.start() if m else len(body)].split(b";", 1)[0].strip()
+        if not _CHUNK_SIZE.fullmatch(size_text):
             if not out:
                 return body, "body declared chunked is not; kept as sent"
             return bytes(out), "chunked body has a broken size line; read up to it"
+        if m is None:
+            return bytes(out), "chunked body cut off in a size line"
+        size = int(size_text, 16)
         if size == 0:
             return bytes(out), None
         start = m.end()

@@ -7,7 +7,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from camscan.protocols._common import ParseError, local, normalise_mac, parse_xml, to_text
+from camscan.protocols._common import (
+    MalformedXml,
+    ParseError,
+    local,
+    normalise_mac,
+    parse_xml,
+    xml_text,
+)
 
 # Hikvision-stack endpoint references end in the NIC MAC: urn:uuid:xxxxxxxx-1dd1-11b2-8xxx-<mac>
 _EPR_MAC = re.compile(r"-([0-9a-fA-F]{12})$")
@@ -43,6 +50,7 @@ class WsDiscoveryMessage:
     matches: tuple[ProbeMatch, ...]
     namespaces: tuple[str, ...]
     fault: str | None = None
+    notes: tuple[str, ...] = ()  # what was wrong with the envelope (cut off, malformed)
 
     @property
     def endpoint_reference(self) -> str | None:
@@ -96,14 +104,23 @@ def _text(parts: dict[str, ET.Element], name: str) -> str | None:
 
 
 def parse_wsdiscovery(raw: bytes | str) -> WsDiscoveryMessage:
-    """Parse a ProbeMatches / Hello / Bye SOAP envelope (or a SOAP Fault)."""
-    root = parse_xml(raw, what="WS-Discovery envelope")
+    """Parse a ProbeMatches / Hello / Bye SOAP envelope (or a SOAP Fault).
+
+    Any prefixes (``s``/``SOAP-ENV``/``env``, undeclared ``d``) and both WS-Discovery
+    namespaces (2005/04, 2009/01) are read by local name.  An envelope that is not
+    well-formed (cut off by UDP or by a capture) is read from its readable part; the
+    message's ``notes`` say so."""
+    text = xml_text(raw, what="WS-Discovery envelope")
+    namespaces = tuple(dict.fromkeys(_XMLNS.findall(text[:65536])))
+    try:
+        root = parse_xml(text, what="WS-Discovery envelope")
+    except MalformedXml as err:
+        return _partial(text, namespaces, str(err))
     if local(root.tag) != "Envelope":
         raise ParseError(f"WS-Discovery envelope: root is {local(root.tag)!r}, not Envelope")
     body = next((c for c in root if local(c.tag) == "Body"), None)
     if body is None:
         raise ParseError("WS-Discovery envelope: no Body")
-    namespaces = tuple(dict.fromkeys(_XMLNS.findall(to_text(raw)[:65536])))
     first = next(iter(body), None)
     if first is None:
         raise ParseError("WS-Discovery envelope: empty Body")
@@ -138,3 +155,54 @@ def parse_wsdiscovery(raw: bytes | str) -> WsDiscoveryMessage:
             )
         )
     return WsDiscoveryMessage(action=action, matches=tuple(matches), namespaces=namespaces)
+
+
+_P = r"(?:[A-Za-z_][\w.-]*:)?"  # any prefix, declared or not
+_ACTION = re.compile(rf"<{_P}(ProbeMatches|ResolveMatches|Hello|Bye|Fault)[\s/>]")
+_MATCH_START = re.compile(rf"<{_P}(?:ProbeMatch|ResolveMatch)[\s>]")
+_ELEMENT = re.compile(
+    rf"<{_P}(Address|Types|Scopes|XAddrs|MetadataVersion)(?:\s[^>]*)?(?<!/)>([^<]*)(<|\Z)"
+)
+
+
+def _partial_match(segment: str) -> ProbeMatch | None:
+    values: dict[str, tuple[str, ...]] = {}
+    for m in _ELEMENT.finditer(segment):
+        name, value, closed = m.group(1), m.group(2), m.group(3) == "<"
+        items = tuple(value.split())
+        if not closed:  # the text runs to the cut: its last item may be incomplete
+            items = items[:-1]
+        if items and name not in values:
+            values[name] = items
+    if not values:
+        return None
+    return ProbeMatch(
+        address=values.get("Address", (None,))[0],
+        types=values.get("Types", ()),
+        scopes=values.get("Scopes", ()),
+        xaddrs=values.get("XAddrs", ()),
+        metadata_version=values.get("MetadataVersion", (None,))[0],
+    )
+
+
+def _partial(text: str, namespaces: tuple[str, ...], error: str) -> WsDiscoveryMessage:
+    """What a cut-off or malformed envelope still says: the body element and, per match,
+    every element whose text came (a value cut mid-item loses its last item)."""
+    act = _ACTION.search(text)
+    starts = [m.start() for m in _MATCH_START.finditer(text)]
+    if act is None and not starts:
+        raise MalformedXml(error)
+    action = act.group(1) if act else "ProbeMatches"
+    if action in ("Hello", "Bye") or not starts:
+        starts = [act.start() if act else 0]
+    bounds = [*starts[1:65], len(text)]
+    matches = tuple(
+        m for m in (_partial_match(text[a:b]) for a, b in zip(starts, bounds, strict=False)) if m
+    )
+    note = (
+        f"{error.removeprefix('WS-Discovery envelope: ')}: envelope cut off or malformed; "
+        f"{len(matches)} match(es) read from the readable part"
+    )
+    return WsDiscoveryMessage(
+        action=action, matches=matches, namespaces=namespaces, notes=(note[:300],)
+    )

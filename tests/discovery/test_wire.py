@@ -343,3 +343,19 @@ def test_rtsp_server_that_closes_after_options() -> None:
     assert out[0].raw == reply and out[0].error is None
     assert parse_rtsp_response(out[0].raw).realms == ("IPC",)
     assert len(out) == 1 or (out[1].raw == b"" and out[1].error)
+
+
+def test_gzipped_isapi_over_a_socket_reaches_the_engine() -> None:
+    from camscan.fingerprint import load_engine
+    from camscan.observations import evidence_document
+    from tests.protocols.test_reaches_engine import ISAPI
+
+    body = gzip.compress(ISAPI)
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Encoding: gzip\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    )
+    obs, _ = _get(reply, path="/ISAPI/System/deviceInfo", hold=True)
+    assert obs.raw == reply  # chunked and gzipped, as sent
+    v = load_engine().identify(evidence_document(obs.ip, [obs]))
+    assert v.manufacturer == "Hikvision" and v.model == "DS-2CD2386G2-IU"
