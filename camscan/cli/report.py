@@ -110,7 +110,7 @@ def report(
     if not app.quiet:
         click.echo(
             f"{s['ranked']} cameras/NVRs/DVRs ({_band_counts(files.view.ranked)}); "
-            f"plan {_money(files.view.plan.total, files.view.plan.costs.currency)}",
+            f"plan: {files.view.plan.totals_line()}",
             err=True,
         )
     for kind, path in files.written.items():

@@ -32,30 +32,25 @@ HIK_DAHUA = ("hikvision", "dahua")
 # The policy basis printed on page 1, each with its upstream source.
 POLICY_BASIS = (
     {
-        "title": "UK: visual surveillance systems at sensitive sites (24 November 2022)",
-        "text": "A written ministerial statement by the Chancellor of the Duchy of Lancaster "
-        "instructed government departments to stop deploying, on sensitive sites, visual "
-        "surveillance equipment produced by companies subject to the National Intelligence "
-        "Law of the People's Republic of China (Hikvision and Dahua among them), not to "
-        "connect such equipment to core networks, and to consider removing and replacing it "
-        "rather than waiting for scheduled upgrades.",
+        "title": "UK, written ministerial statement of 24 November 2022",
+        "text": "government departments must stop deploying visual surveillance equipment "
+        "produced by companies subject to the National Intelligence Law of the People's "
+        "Republic of China on sensitive sites, keep it off core networks and consider "
+        "removing it now rather than at the next upgrade.",
         "url": "https://questions-statements.parliament.uk/written-statements/detail/2022-11-24/hcws386",
     },
     {
-        "title": "US: FCC Covered List",
-        "text": "Video surveillance equipment of Hikvision, Dahua and Hytera, their "
-        "subsidiaries and affiliates, has been on the FCC's list of equipment posing an "
-        "unacceptable national-security risk since 12 March 2021; since FCC 22-84 new "
-        "models cannot be authorised. It governs authorisation, import and sale, not the "
-        "use of units already installed.",
+        "title": "US, FCC Covered List",
+        "text": "Hikvision, Dahua and Hytera video surveillance equipment (subsidiaries and "
+        "affiliates included) is listed since 12 March 2021; new models cannot be authorised "
+        "since FCC 22-84. Installed units may still be used.",
         "url": "https://www.fcc.gov/supplychain/coveredlist",
     },
     {
-        "title": "US: NDAA FY2019 section 889 (Pub. L. 115-232)",
-        "text": "US federal agencies may not buy, or contract with organisations that use, "
-        "video surveillance equipment produced by Hikvision, Dahua or Hytera (or their "
-        "subsidiaries and affiliates) for public safety, security of government facilities, "
-        "physical security of critical infrastructure and other national-security purposes.",
+        "title": "US, NDAA FY2019 section 889 (Pub. L. 115-232)",
+        "text": "federal agencies may not buy, or contract with organisations that use, "
+        "Hikvision, Dahua or Hytera video surveillance equipment for public safety, "
+        "government-facility security, critical infrastructure or national security.",
         "url": "https://www.govinfo.gov/content/pkg/PLAW-115publ232/html/PLAW-115publ232.htm",
     },
 )

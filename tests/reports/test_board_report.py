@@ -128,3 +128,16 @@ def test_evidence_appendix_modes(
         assert appendix <= (len(view.ranked) + 1) // 2
     else:  # a page (or more) per device
         assert appendix >= len(view.ranked)
+
+
+def test_page_one_holds_the_summary_at_61_cameras(big_site: Site, tmp_path: Path) -> None:
+    t = tools()
+    html, pdf = tmp_path / "big.html", tmp_path / "big.pdf"
+    write_report(big_site.inv, html=html, pdf=pdf, budget=20000, today=TODAY, client="X")
+    one = " ".join(page_text(t["pdftotext"], pdf, 1).split()).replace(" ", "")
+    assert "61" in one and "Whattoreplacefirst" in one and "Policybasis" in one
+    for url in BASIS_URLS:  # the last line of the summary is still on page 1
+        assert url.replace("https://", "").split("/")[-1] in one
+    n = pages_of(pdf)
+    assert page_texts(t["pdftotext"], pdf, 2)[1] == "Contents"
+    assert n <= 6 + 61 // 2  # at most half a page per device (a page each made it 67+)
