@@ -175,7 +175,7 @@ def plan(
         from camscan.cli.output import to_csv
 
         cols = ("phase", "id", "ip", "site", "zone", "manufacturer", "brand", "model",
-                "device_type", "class", "band", "score", "cost", "reasons")  # fmt: skip
+                "device_type", "class", "band", "score", "cost", "currency", "reasons")  # fmt: skip
         click.echo(to_csv(p.rows(), cols), nl=False)
         return
     cur = p.costs.currency

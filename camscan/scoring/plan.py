@@ -247,7 +247,14 @@ class Plan:
             ("unfunded", self.unfunded)
         ]:
             for i in items:
-                out.append({"phase": phase, **_item_dict(i), "reasons": "; ".join(i.reasons)})
+                out.append(
+                    {
+                        "phase": phase,
+                        **_item_dict(i),
+                        "currency": self.costs.currency,
+                        "reasons": "; ".join(i.reasons),
+                    }
+                )
         return out
 
 

@@ -81,3 +81,5 @@ def test_plan_command_totals(site: Site) -> None:
     assert data["needed"] == data["funded"] + data["total_unfunded"] == 10500
     assert data["currency"] == "GBP" and data["costs_placeholder"] is True
     assert "phase is one round of spending" in run(site, "plan", "--budget", "8000").output
+    rows = run(site, "plan", "--budget", "8000", "--format", "csv").output.splitlines()
+    assert rows[0].split(",")[12:14] == ["cost", "currency"] and ",GBP," in rows[1]
