@@ -114,6 +114,9 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     assert doc.id == "printer-x" and doc.line == 2
     assert doc.reduced("snmp") == {"ip": "192.0.2.9", "snmp": GOOD["document"]["snmp"]}
     assert doc.reduced("http") is None
+    # A citation may quote the paths a device answered on; only local files are refused.
+    quoted = {**GOOD, "source": "https://github.com/owner/repo/issues/1 (GET /ISAPI/System)"}
+    assert load_file(_write(tmp_path, quoted, name="quoted.yaml"))[0].source == quoted["source"]
 
 
 @pytest.mark.parametrize(
