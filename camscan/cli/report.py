@@ -168,8 +168,14 @@ def plan(
             for d in devices
         ]  # fmt: skip
     p = build_plan(devices, amount, load_costs(costs), chosen)
+    from camscan.scoring import policies_in_force
+
+    sites = sorted({str(d["site"]) for d in devices})
+    in_force = {
+        k: v.describe() for k, v in policies_in_force(read_inventory(app.db), sites).items()
+    }
     if fmt == "json":
-        emit_json(p.as_dict())
+        emit_json(p.as_dict() | {"policies": in_force})
         return
     if fmt == "csv":
         from camscan.cli.output import to_csv
@@ -227,6 +233,10 @@ def plan(
         + ("; ".join(f"{text(k)} {_money(v, cur)}" for k, v in p.by_site().items()) or "none")
         + f". Unit costs: {p.costs.source}. A phase is one round of spending of at most the "
         "budget (e.g. one financial year), P1 (replace now) first."
+    )
+    click.echo(
+        "Scored with policy "
+        + "; ".join(f"{text(k)}: {v}" if len(in_force) > 1 else v for k, v in in_force.items())
     )
 
 

@@ -78,5 +78,6 @@ def write_report(
     if json is not None:
         out.written["json"] = exports.write_json(listed, json)
     if xlsx is not None:
-        out.written["xlsx"] = exports.write_xlsx(listed, xlsx, view.plan)
+        policy = "; ".join(sorted({p.describe() for p in view.policies.values()}))
+        out.written["xlsx"] = exports.write_xlsx(listed, xlsx, view.plan, policy)
     return out

@@ -163,8 +163,14 @@ def _number(value: Any) -> Any:
     return value
 
 
-def write_xlsx(devices: list[dict[str, Any]], path: Path, plan: Plan | None = None) -> Path:
-    """A workbook: Devices, Score factors and (given a plan) Plan sheets."""
+def write_xlsx(
+    devices: list[dict[str, Any]],
+    path: Path,
+    plan: Plan | None = None,
+    policy: str = "",
+) -> Path:
+    """A workbook: Devices, Score factors and (given a plan) Plan sheets; ``policy``
+    names the policy the scores came from (shown under the plan's totals)."""
     wb = Workbook()
     if wb.active is not None:
         wb.remove(wb.active)
@@ -207,6 +213,7 @@ def write_xlsx(devices: list[dict[str, Any]], path: Path, plan: Plan | None = No
                 ("Funded", m(plan.total)),
                 ("Unfunded", m(plan.unfunded_total)),
                 ("Unit costs", plan.costs.source),
+                ("Policy", policy),
             )
         ):
             ws.cell(row=at + i, column=1, value=label).font = Font(bold=True)

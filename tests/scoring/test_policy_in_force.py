@@ -63,6 +63,16 @@ def test_policy_survives_tag_and_vulns_update(site: Site, tmp_path: Path) -> Non
     assert run(site, "report", "-o", str(out)).exit_code == 0
     page = out.read_text(encoding="utf-8")
     assert "hospital 2026-12" in page and "sha256" in page
+    assert "Scored with policy hospital 2026-12" in run(site, "plan", "--budget", "8k").output
+    plan = json.loads(run(site, "plan", "--budget", "8k", "--format", "json").output)
+    assert plan["policies"]["North school"].startswith("hospital 2026-12 (")
+    xlsx = tmp_path / "r.xlsx"
+    assert run(site, "report", "--xlsx", str(xlsx)).exit_code == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(xlsx)["Plan"]
+    labels = {ws.cell(i, 1).value: ws.cell(i, 2).value for i in range(1, ws.max_row + 1)}
+    assert str(labels["Policy"]).startswith("hospital 2026-12 (")
     # back to the default only when asked
     r = run(site, "rescore", "--default-policy")
     assert "policy camscan default 2026-11" in r.output
