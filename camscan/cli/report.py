@@ -170,12 +170,12 @@ def plan(
     p = build_plan(devices, amount, load_costs(costs), chosen)
     from camscan.scoring import policies_in_force
 
-    sites = sorted({str(d["site"]) for d in devices})
-    in_force = {
-        k: v.describe() for k, v in policies_in_force(read_inventory(app.db), sites).items()
+    site_names = sorted({str(d["site"]) for d in devices})
+    named = {
+        k: v.describe() for k, v in policies_in_force(read_inventory(app.db), site_names).items()
     }
     if fmt == "json":
-        emit_json(p.as_dict() | {"policies": in_force})
+        emit_json(p.as_dict() | {"policies": named})
         return
     if fmt == "csv":
         from camscan.cli.output import to_csv
@@ -236,7 +236,7 @@ def plan(
     )
     click.echo(
         "Scored with policy "
-        + "; ".join(f"{text(k)}: {v}" if len(in_force) > 1 else v for k, v in in_force.items())
+        + "; ".join(f"{text(k)}: {v}" if len(named) > 1 else v for k, v in named.items())
     )
 
 

@@ -78,6 +78,6 @@ def write_report(
     if json is not None:
         out.written["json"] = exports.write_json(listed, json)
     if xlsx is not None:
-        policy = "; ".join(sorted({p.describe() for p in view.policies.values()}))
-        out.written["xlsx"] = exports.write_xlsx(listed, xlsx, view.plan, policy)
+        named = "; ".join(sorted({p.describe() for p in view.policies.values()}))
+        out.written["xlsx"] = exports.write_xlsx(listed, xlsx, view.plan, named)
     return out
