@@ -140,39 +140,44 @@ def _content_length(value: bytes | None) -> int | None:
     return int(first) if first.isdigit() else None
 
 
-def _chunked_end(body: bytes) -> int | None:
-    """Where a chunked body ends (after the terminating chunk and trailers), or None when
-    it has not ended yet.  LF-only chunk lines are accepted; an unreadable size line means
-    the framing is broken, so -1 (read until close)."""
-    pos = 0
-    while True:
-        m = _LINE_END.search(body, pos)
-        if m is None:
-            return None
-        size_text = body[pos : m.start()].split(b";", 1)[0].strip()
-        if not _CHUNK_SIZE.fullmatch(size_text):
-            return -1
-        size = int(size_text, 16)
-        pos = m.end()
-        if size == 0:
-            # trailers, then a blank line
-            while True:
-                m = _LINE_END.search(body, pos)
-                if m is None:
-                    return None
-                blank = m.start() == pos
-                pos = m.end()
+class _Chunks:
+    """A resumable scan of a chunked body in the read buffer: each complete chunk is passed
+    once, so a server that dribbles a chunked body byte by byte costs linear time."""
+
+    LINE_CAP = 1024  # a chunk-size line (size + extensions) longer than this is garbage
+
+    def __init__(self, start: int) -> None:
+        self.pos = start  # where the next size line (or trailer line) starts
+        self.trailer = False
+
+    def end(self, buf: bytearray) -> int | None:
+        """Where the body ends in ``buf`` (after the last chunk and trailers), None when it
+        has not ended yet, -1 when the framing is broken (then: read until close).  LF-only
+        chunk lines are accepted."""
+        while True:
+            m = _LINE_END.search(buf, self.pos, self.pos + self.LINE_CAP)
+            if m is None:
+                return -1 if len(buf) - self.pos >= self.LINE_CAP else None
+            if self.trailer:
+                blank = m.start() == self.pos
+                self.pos = m.end()
                 if blank:
-                    return pos
-        if len(body) < pos + size:
-            return None
-        pos += size
-        m = _LINE_END.match(body, pos)
-        if m is None:
-            if len(body) < pos + 2:
+                    return self.pos
+                continue
+            size_text = bytes(buf[self.pos : m.start()]).split(b";", 1)[0].strip()
+            if not _CHUNK_SIZE.fullmatch(size_text):
+                return -1
+            size = int(size_text, 16)
+            if size == 0:
+                self.pos, self.trailer = m.end(), True
+                continue
+            data_end = m.end() + size
+            if len(buf) <= data_end:
                 return None
-            return -1
-        pos = m.end()
+            e = _LINE_END.match(buf, data_end)
+            if e is None:
+                return None if len(buf) < data_end + 2 else -1
+            self.pos = e.end()
 
 
 async def _read_reply(
@@ -182,10 +187,12 @@ async def _read_reply(
     returns the reply, whether the body was capped, and a note on broken framing.  Bytes
     past the reply's end stay in ``buf`` for the next reply (RTSP)."""
     # 1. Headers, up to the blank line, HEAD_CAP or the end of the stream.
+    scanned = 0  # the blank line cannot start before here (linear time on dribbled headers)
     while True:
-        m = _HEADER_END.search(buf)
+        m = _HEADER_END.search(buf, max(0, scanned - 3))
         if m is not None or len(buf) >= HEAD_CAP:
             break
+        scanned = len(buf)
         chunk = await stream.read()
         if not chunk:
             note = "connection closed before a blank line ended the headers" if buf else None
@@ -210,14 +217,15 @@ async def _read_reply(
         length = 0
     else:
         length = None if chunked else _content_length(fields.get(b"content-length"))
+    chunks = _Chunks(head_end)
     while True:
         body_len = len(buf) - head_end
         if chunked:
-            end = _chunked_end(bytes(buf[head_end:]))
+            end = chunks.end(buf)
             if end == -1:
                 chunked = False  # broken chunk framing: until close
             elif end is not None:
-                return _take(buf, head_end + end), False, None
+                return _take(buf, end), False, None
         elif length is not None and length <= max_bytes and body_len >= length:
             return _take(buf, head_end + length), False, None
         if body_len > max_bytes or (length is not None and body_len >= max_bytes < length):

@@ -359,3 +359,36 @@ def test_gzipped_isapi_over_a_socket_reaches_the_engine() -> None:
     assert obs.raw == reply  # chunked and gzipped, as sent
     v = load_engine().identify(evidence_document(obs.ip, [obs]))
     assert v.manufacturer == "Hikvision" and v.model == "DS-2CD2386G2-IU"
+
+
+def test_chunked_reply_dribbled_byte_by_byte_is_read_whole() -> None:
+    reply = (
+        b"HTTP/1.1 200 OK\r\nServer: dribble\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + b"".join(b"1\r\n%c\r\n" % c for c in b"<title>Drip</title>")
+        + b"0\r\nX-Trailer: 1\r\n\r\n"
+    )
+
+    async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        await r.readuntil(b"\r\n\r\n")
+        for i in range(len(reply)):
+            w.write(reply[i : i + 1])
+            await w.drain()
+        await asyncio.sleep(30)  # held open: the terminating chunk and trailer end it
+
+    obs, _ = _get(handler)
+    assert obs.raw == reply and obs.error is None
+    assert parse_http_response(obs.raw).title == "Drip"
+
+
+def test_chunk_framing_scanner() -> None:
+    def end(body: bytes) -> int | None:
+        return wire._Chunks(0).end(bytearray(body))
+
+    assert end(b"4\r\nabcd\r\n0\r\n\r\n") == 14
+    assert end(b"4\nabcd\n0\n\n") == 10
+    assert end(b"4\r\nabcd\r\n0\r\n") is None  # trailers not ended yet
+    assert end(b"4\r\nab") is None
+    assert end(b"zz\r\nabcd") == -1  # not a hex size: read until close
+    assert end(b"0x4\r\nabcd") == -1
+    assert end(b"4\r\nabcdXY") == -1  # no line end after the data
+    assert end(b"4" * 2000) == -1  # a size line with no end is garbage
