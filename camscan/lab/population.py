@@ -36,6 +36,7 @@ FIRST_HOST_OCTET = 10
 ROUTED_SHARE = 0.25
 COVERAGE_MIN_DEVICES = 100  # from this size on, every family is on both segments
 PREFIX = "cslab-"
+CORPUS_PREFIX = "corpus-"  # personalities replaying corpus/*.yaml (corpus_replay.py)
 
 # Boot times are drawn before a fixed instant so a seed always gives the same ground truth.
 _BOOT_REFERENCE = datetime(2025, 1, 6, 7, 30, 0)
@@ -64,6 +65,8 @@ def _coverage_keys(p: Personality) -> list[tuple[str, str]]:
     hosts form one family of their own, so they do not count as a real maker's unit)."""
     if p.hostile:
         return [("hostile", "hostile")]
+    if p.name.startswith(CORPUS_PREFIX):
+        return []  # corpus replays are drawn by weight only (their makers are many)
     return [("maker", p.manufacturer), ("type", p.device_type)]
 
 
@@ -89,8 +92,9 @@ def _forced(
             covered.update(_coverage_keys(p))
             out.append((p, segment))
     brands = {p.brand for p, _ in out}
-    for brand in sorted({p.brand for p, _ in pool if not p.hostile} - brands):
-        candidates = [(p, w) for p, w in pool if p.brand == brand and not p.hostile]
+    coverable = [(p, w) for p, w in pool if not p.hostile and _coverage_keys(p)]
+    for brand in sorted({p.brand for p, _ in coverable} - brands):
+        candidates = [(p, w) for p, w in coverable if p.brand == brand]
         p = rng.choices([c for c, _ in candidates], [w for _, w in candidates])[0]
         out.append((p, rng.choice(("local", "routed"))))
     return out

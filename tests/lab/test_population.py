@@ -75,7 +75,8 @@ def test_a_quarter_routed_and_half_cameras_in_the_default_mix() -> None:
 @pytest.mark.parametrize("devices", [100, 250, 1000])
 def test_every_maker_and_type_on_both_segments(devices: int, mix: str) -> None:
     hosts = population.draw(devices, 7, mix)
-    pool = [p for p, _ in mix_weights(mix) if not p.hostile]
+    # Corpus replays are drawn by weight only (population.CORPUS_PREFIX): not forced.
+    pool = [p for p, _ in mix_weights(mix) if not p.hostile and not p.name.startswith("corpus-")]
     for segment in ("local", "routed"):
         on = [h for h in hosts if h["segment"] == segment]
         makers = {h["manufacturer"] for h in on if not h["personality"].startswith("hostile")}
@@ -106,7 +107,9 @@ def test_field_truth_records_every_quirk() -> None:
     for h in hosts:
         assert h["quirks"] == list(by_name(h["personality"]).quirks)
     cams = [h for h in hosts if h["is_camera"]]
-    assert 0.3 <= sum(1 for h in cams if h["quirks"]) / len(cams) <= 0.7
+    assert sum(1 for h in cams if h["quirks"]) >= len(cams) // 5
+    field_cams = sum(1 for h in cams if by_name(h["personality"]).field)
+    assert 0.3 <= field_cams / len(cams) <= 0.7
     ordinary = [h for h in hosts if not h["is_camera"] and "hostile" not in h["personality"]]
     lookalikes = sum(1 for h in ordinary if by_name(h["personality"]).field)
     assert 0.3 <= lookalikes / len(ordinary) <= 0.7

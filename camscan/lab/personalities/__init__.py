@@ -12,6 +12,7 @@ from dataclasses import replace
 from camscan.lab.personalities import (
     axis,
     bosch,
+    corpus_replay,
     dahua,
     dahua_oem,
     field,
@@ -97,6 +98,7 @@ _FAMILIES: list[Personality] = [
     *field.PERSONALITIES,
     *replays.PERSONALITIES,
     *lookalikes.PERSONALITIES,
+    *corpus_replay.PERSONALITIES,
 ]
 
 # A population is drawn from groups of personalities: well-behaved cameras/NVRs/DVRs/
