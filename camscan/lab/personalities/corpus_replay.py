@@ -137,8 +137,11 @@ class _Group:
     ssdp_location: str = ""
     ssdp_description: str | None = None
     onvif_maker: str = ""
+    http_origin: dict[tuple[int, str], str] = field(default_factory=dict)  # -> document id
 
-    def add(self, source: str, expect: dict[str, Any], doc: dict[str, Any]) -> bool:
+    def add(
+        self, source: str, expect: dict[str, Any], doc: dict[str, Any], doc_id: str = ""
+    ) -> bool:
         """Take what ``doc`` shows; False when it has nothing the lab can serve."""
         served = False
         for h in doc.get("http") or ():
@@ -147,7 +150,9 @@ class _Group:
             path = str(h.get("path") or "/")
             if reply is None:
                 continue
-            self.http.setdefault(port, {}).setdefault(path, reply)
+            if path not in self.http.setdefault(port, {}):
+                self.http[port][path] = reply
+                self.http_origin[(port, path)] = doc_id
             if h.get("tls"):
                 self.https.add(port)
             served = True
@@ -272,8 +277,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+# (personality name, port, path) -> the corpus document whose HTTP reply it serves there.
+HTTP_ORIGIN: dict[tuple[str, int, str], str] = {}
+
+
 def personalities(documents: Iterable[Any]) -> tuple[Personality, ...]:
-    """Lab personalities from corpus documents (camscan.fingerprint.corpus.CorpusDocument)."""
+    """Lab personalities from corpus documents (camscan.fingerprint.corpus.CorpusDocument);
+    records in HTTP_ORIGIN which document each HTTP reply comes from."""
     groups: dict[tuple[str, str, str], _Group] = {}
     ordinary: list[Personality] = []
     for doc in documents:
@@ -287,19 +297,21 @@ def personalities(documents: Iterable[Any]) -> tuple[Personality, ...]:
             if maker in MODELLED:
                 continue
             brand = str(expect.get("brand") or maker)
-            groups.setdefault((maker, brand, kind), _Group()).add(doc.source, expect, body)
+            group = groups.setdefault((maker, brand, kind), _Group())
+            group.add(doc.source, expect, body, doc.id)
         elif expect.get("is_camera") is False:
             g = _Group()
-            if g.add(doc.source, expect, body):
+            if g.add(doc.source, expect, body, doc.id):
                 maker = maker or "Unknown"
-                ordinary.append(
-                    g.personality(f"corpus-{_slug(doc.id)}", maker, maker, "not_camera")
-                )
-    cameras = [
-        g.personality(f"corpus-{_slug(brand)}-{_slug(maker)}-{kind}", brand, maker, kind)
-        for (maker, brand, kind), g in sorted(groups.items())
-        if g.sources
-    ]
+                name = f"corpus-{_slug(doc.id)}"
+                ordinary.append(g.personality(name, maker, maker, "not_camera"))
+                HTTP_ORIGIN.update({(name, *k): v for k, v in g.http_origin.items()})
+    cameras = []
+    for (maker, brand, kind), g in sorted(groups.items()):
+        if g.sources:
+            name = f"corpus-{_slug(brand)}-{_slug(maker)}-{kind}"
+            cameras.append(g.personality(name, brand, maker, kind))
+            HTTP_ORIGIN.update({(name, *k): v for k, v in g.http_origin.items()})
     return (*cameras, *ordinary)
 
 
