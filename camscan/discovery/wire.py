@@ -36,7 +36,7 @@ from camscan.discovery.ratelimit import RateLimiter
 from camscan.observations import Observation
 
 USER_AGENT = "camscan (inventory scan)"
-HEAD_CAP = 64 * 1024  # no real device sends more than a few KiB of headers
+HEAD_CAP = 16 * 1024  # no real device sends more than a few KiB of headers
 READ_SIZE = 65536
 BUDGET_FACTOR = 3  # a whole reply may take this many read timeouts
 CAPPED = "reply larger than the cap; the rest was not read"

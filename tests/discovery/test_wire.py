@@ -392,3 +392,16 @@ def test_chunk_framing_scanner() -> None:
     assert end(b"0x4\r\nabcd") == -1
     assert end(b"4\r\nabcdXY") == -1  # no line end after the data
     assert end(b"4" * 2000) == -1  # a size line with no end is garbage
+
+
+def test_headers_that_never_end_are_cut_at_the_header_cap() -> None:
+    async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
+        await r.readuntil(b"\r\n\r\n")
+        w.write(b"HTTP/1.1 200 OK\r\n")
+        while True:
+            w.write(b"X-Padding: " + b"p" * 100 + b"\r\n")
+            await w.drain()
+
+    obs, _ = _get(handler)
+    assert len(obs.raw) == wire.HEAD_CAP and obs.truncated
+    assert obs.error is not None and "end of headers" in obs.error
