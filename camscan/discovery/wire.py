@@ -189,6 +189,11 @@ async def _read_reply(
     # 1. Headers, up to the blank line, HEAD_CAP or the end of the stream.
     scanned = 0  # the blank line cannot start before here (linear time on dribbled headers)
     while True:
+        if rtsp:  # empty lines before a status line belong to no reply (cf. RFC 7230 3.5)
+            lead = len(buf) - len(buf.lstrip(b"\r\n"))
+            if lead:
+                del buf[:lead]
+                scanned = 0
         m = _HEADER_END.search(buf, max(0, scanned - 3))
         if m is not None or len(buf) >= HEAD_CAP:
             break

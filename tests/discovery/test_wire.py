@@ -309,7 +309,7 @@ def test_rtsp_options_and_describe_on_one_connection() -> None:
     async def handler(r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         for reply in replies:
             seen.append(await r.readuntil(b"\r\n\r\n"))
-            w.write(reply)
+            w.write(reply + b"\r\n")  # a stray empty line after each reply
             await w.drain()
         await asyncio.sleep(30)  # RTSP keeps the connection: framing ends each reply
 
