@@ -6,10 +6,13 @@ answering 401 on every path, printers, a NAS with UPnP, a smart TV, a speaker an
 gateway answering SSDP, and a board that sends HTTP/1.0 without any header.  None is a
 camera; a scanner that names a camera maker for one of them is wrong.
 
-Server tokens, realms and titles are real values as Rapid7 Recog keeps them from real
-replies (each ``<example>`` of the files cited, at
-rapid7/recog@14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5); the Hue bridge's SSDP SERVER is the
-reply recorded in ioBroker/ioBroker.discovery:lib/adapters/hue.js (``HUE_SSDP`` below).
+Whole replies are replayed where a public capture has them (an ASUS DSL-N12E's Boa 401, a
+GoAhead/1.1 and a lighttpd/1.4.35 404, a Roku's and a Hue bridge's M-SEARCH replies, an HP
+LaserJet's product_information.xml, a miniupnpd router's LF-only SSDP reply; each cited next
+to it); elsewhere server tokens, realms and titles are real values as Rapid7 Recog keeps them
+from real replies (each ``<example>`` of the files cited, at
+rapid7/recog@14fa1a7211e7fb5707c7a1b421a07d6c2cf4eec5) and the Hue bridge's SSDP SERVER as
+ioBroker/ioBroker.discovery:lib/adapters/hue.js records it (``HUE_SSDP`` below).
 Page bodies around those values, paths other than ``/`` and the catch-all behaviour of a
 given product are the lab's choice (marked).  OUIs: IEEE registrants as nmap/nmap:nmap-mac-
 prefixes carries them.
