@@ -34,7 +34,8 @@ class SadpReply:
 
     @property
     def activated(self) -> bool | None:
-        """True/False from ``Activated`` (firmware also writes ``flase``), else None."""
+        """True/False from ``Activated`` (firmware also writes ``flase``: ``<DeviceLock>flase``
+        in Haicam/Haicam:golang/libs/onvif/haicam_test/discoverytest.go@e7c5c18), else None."""
         v = self.values.get("Activated", "").strip().lower()
         if v == "true":
             return True

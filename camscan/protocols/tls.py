@@ -22,7 +22,8 @@ class Certificate:
 
 
 def _clean(value: str) -> str:
-    # Dahua's CA names come with NBSP between words (fingerprints.md 2.4).
+    # Dahua's CA names come with NBSP between words, as captured in
+    # https://github.com/D4-project/Plum-Island/issues/204
     return value.replace("\u00a0", " ")[:2048]
 
 
