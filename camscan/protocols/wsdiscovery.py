@@ -18,7 +18,7 @@ from camscan.protocols._common import (
 
 # Hikvision-stack endpoint references end in the NIC MAC: urn:uuid:xxxxxxxx-1dd1-11b2-8xxx-<mac>
 # (a DS-2CD2385G1-I with MAC 58:50:ed:1f:e3:85 answers ...-5850ed1fe385 in
-# Haicam/Haicam:golang/libs/onvif/haicam_test/discoverytest.go@e7c5c1875eb133c6b3baaa4247e7e1bb26a4140a)
+# Haicam/Haicam:golang/libs/onvif/haicam_test/discoverytest.go@e7c5c1875eb1)
 _EPR_MAC = re.compile(r"-([0-9a-fA-F]{12})$")
 _XMLNS = re.compile(r'xmlns(?::\w+)?\s*=\s*"([^"]{1,300})"')
 
