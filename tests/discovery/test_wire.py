@@ -405,3 +405,11 @@ def test_headers_that_never_end_are_cut_at_the_header_cap() -> None:
     obs, _ = _get(handler)
     assert len(obs.raw) == wire.HEAD_CAP and obs.truncated
     assert obs.error is not None and "end of headers" in obs.error
+
+
+def test_crlf_headers_ended_by_a_bare_lf() -> None:
+    # old Axis firmware's framing that h11 refused (encode/httpx#1378)
+    reply = b"HTTP/1.0 200 OK\r\nServer: Axis\r\nContent-Length: 4\r\n\nbody"
+    obs, _ = _get(reply, hold=True)
+    assert obs.raw == reply and obs.error is None
+    assert parse_http_response(obs.raw).message.body == "body"

@@ -186,3 +186,11 @@ def test_favicon_hash_is_of_the_decoded_icon() -> None:
     zipped = _reply(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n", gzip.compress(icon))
     assert favicon_of(plain) == favicon_of(zipped) == favicon_hash(icon)
     assert favicon_of(b"HTTP/1.1 404 Not Found\r\n\r\n") is None
+
+
+def test_crlf_headers_with_a_bare_lf_before_the_body() -> None:
+    # The shape of the old Axis replies h11 refused (encode/httpx#1378, python-hyper/h11#7):
+    # CRLF header lines, then a bare LF before the body.
+    resp = parse_http_response(b"HTTP/1.0 200 OK\r\nServer: Axis\r\nX-A: 1\r\n\n" + PAGE)
+    assert resp.server == "Axis" and resp.title == "Network Camera"
+    assert resp.message.body.startswith("<html>") and resp.message.complete
