@@ -54,6 +54,8 @@ def _print(exe: str, html: Path, pdf: Path, timeout: float) -> None:
             "--disable-extensions",
             "--no-first-run",
             "--no-pdf-header-footer",
+            # PDF bookmarks from the headings: the viewer's contents, with page numbers
+            "--generate-pdf-document-outline",
             f"--user-data-dir={profile}",
             f"--print-to-pdf={pdf}",
             html.resolve().as_uri(),

@@ -73,6 +73,12 @@ def test_first_page_is_the_executive_summary(scored_site: Site, tmp_path: Path) 
     assert firsts[1] == "Contents" and "1. Scope and method" in page_text(t["pdftotext"], pdf, 2)
     for k in range(1, n + 1):
         assert f"Page {k} of {n}" in page_text(t["pdftotext"], pdf, k)
+    # the PDF's own outline (bookmarks with pages) lists the sections
+    raw = pdf.read_bytes()
+    assert b"/Outlines" in raw
+    for title in (b"(Executive summary)", b"(1. Scope and method)", b"(3. Prioritised list)",
+                  b"(Appendix A. Evidence per device)"):  # fmt: skip
+        assert title in raw, title
     # model names are whole on every page (never "DHI-NVR5216-" / "16P-4KS2E")
     everything = "".join(page_text(t["pdftotext"], pdf, k) for k in range(1, n + 1))
     for model in ("DHI-NVR5216-16P-4KS2E", "DS-2DE4425IW-DE", "DS-2CD2042WD-I"):
