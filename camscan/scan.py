@@ -24,6 +24,8 @@ from camscan.scoring import rescore
 if TYPE_CHECKING:
     from camscan.fingerprint.engine import Engine
 
+WRITE_BATCH = 256  # hosts per transaction at most
+
 __all__ = ["Progress", "ScanOptions", "ScanReport", "identify_document", "run"]
 
 
@@ -85,25 +87,44 @@ def run(
     report = ScanReport(scan_id=scan_id)
     started = time.monotonic()
 
-    # SQLite has one writer: hosts are committed one at a time (each in its own transaction)
-    # rather than threads queueing on the file lock.
-    write_lock = asyncio.Lock()
+    # SQLite has one writer: finished hosts are queued and one writer commits whatever has
+    # queued, many hosts per transaction (a commit is a file sync: one per host made the
+    # writer the scan's tail), as soon as the previous commit is done.
+    queued: list[tuple[HostResult, dict[str, Any]]] = []
+    wake = asyncio.Event()
+
+    def store(batch: list[tuple[HostResult, dict[str, Any]]]) -> None:
+        """Commit ``batch`` (the head of ``queued``), then take it off the queue: a batch
+        whose write never started stays queued for the final flush."""
+        rows = [(h.ip, h.mac, h.observations, v) for h, v in batch]
+        ids = repo.record_hosts(inv, scan_id, rows)
+        del queued[: len(batch)]
+        report.device_ids.extend(ids)
+        if on_device is not None:
+            for (h, v), dev_id in zip(batch, ids, strict=True):
+                on_device({"id": dev_id, "ip": h.ip, **v})
+
+    closing = asyncio.Event()
+
+    async def writer() -> None:
+        while True:
+            await wake.wait()
+            wake.clear()
+            while queued:
+                await asyncio.to_thread(store, queued[:WRITE_BATCH])
+            if closing.is_set():
+                return
 
     async def on_host(host: HostResult) -> None:
         doc = evidence_document(host.ip, host.observations, mac=host.mac)
         # Off the event loop: matching a large reply must not stall other hosts' probes.
         verdict = await asyncio.to_thread(identify_document, engine, doc)
-        async with write_lock:
-            dev_id = await asyncio.to_thread(
-                repo.record_host, inv, scan_id, host.ip, host.mac, host.observations, verdict
-            )
         report.hosts_probed += 1
         report.devices += 1
         report.cameras += int(bool(verdict.get("is_camera")))
         report.errors += sum(1 for o in host.observations if o.error)
-        report.device_ids.append(dev_id)
-        if on_device is not None:
-            on_device({"id": dev_id, "ip": host.ip, **verdict})
+        queued.append((host, verdict))
+        wake.set()
 
     def judge(doc: dict[str, Any]) -> dict[str, Any]:
         """The planner's question: what would the verdict be on the evidence so far?"""
@@ -115,11 +136,15 @@ def run(
         assert task is not None
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, task.cancel)
+        writing = asyncio.create_task(writer())
         try:
             return await run_scan(scope, options, on_host, on_progress, judge)
         finally:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(sig)
+            closing.set()
+            wake.set()
+            await asyncio.gather(writing, return_exceptions=True)
 
     status = "failed"
     try:
@@ -130,6 +155,9 @@ def run(
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "incomplete"
     finally:
+        if queued:  # finished hosts the writer had not reached (the end, or an interrupt)
+            store(queued[:])
+            queued.clear()
         report.status = status
         report.seconds = time.monotonic() - started
         repo.finish_scan(inv, scan_id, status, report.hosts_probed)

@@ -24,14 +24,15 @@ from __future__ import annotations
 import asyncio
 import resource
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any
 
 import netaddr
 
 from camscan.discovery import arp, messages, netinfo, tcp, udp
 from camscan.discovery.host import Host
 from camscan.discovery.plan import run_plan
-from camscan.discovery.ratelimit import RateLimiter
+from camscan.discovery.ratelimit import PLAN, HostLimiter, RateLimiter
 from camscan.discovery.records import (
     HostResult,
     Judge,
@@ -74,6 +75,8 @@ class Pipeline:
         self.started = time.monotonic()
         self.phase = "starting"
         self.udp_probes = {p.name: p for p in messages.udp_probes(options.probes)}
+        self.arp_found: asyncio.Queue[str] = asyncio.Queue()
+        self.hosts_started = 0
 
     # -- progress -----------------------------------------------------------------------
     def progress(self) -> Progress:
@@ -99,26 +102,31 @@ class Pipeline:
             await asyncio.sleep(0.5)
 
     # -- phase A ------------------------------------------------------------------------
-    async def discover_local(self) -> None:
-        self.phase = "local segments"
+    def find_segments(self) -> None:
         self.local.segments = [
             seg
             for seg in netinfo.local_segments(self.opt.interface)
             if any(_overlap(seg.network, n) for n in self.scope.networks)
         ]
-        tasks: list[Awaitable[None]] = []
+
+    async def discover_local(self) -> tuple[asyncio.Future[list[None]], asyncio.Future[list[None]]]:
+        """Start the local stage: (multicast rounds, ARP sweeps) as futures; ARP replies
+        are queued on ``self.arp_found`` as they come, so their hosts start at once."""
+        self.phase = "local segments"
+        arps: list[Awaitable[None]] = []
+        casts: list[Awaitable[None]] = []
         for seg in self.local.segments:
             if "arp" in self.opt.probes and seg.network.version == 4:
                 if arp.available():
-                    tasks.append(self._arp(seg))
+                    arps.append(self._arp(seg))
                 else:
                     self.note(
                         "ARP sweep skipped: it needs root (CAP_NET_RAW); "
                         "local hosts are found over TCP instead"
                     )
             if seg.network.version == 4 and self.udp_probes:
-                tasks.append(self._multicast(seg))
-        await asyncio.gather(*tasks)
+                casts.append(self._multicast(seg))
+        return asyncio.gather(*casts), asyncio.gather(*arps)
 
     def note(self, text: str) -> None:
         if text not in self.summary.notes:
@@ -140,10 +148,15 @@ class Pipeline:
         ips = self._in_scope_on(seg)
         if not ips:
             return
-        # ARP goes out at the scan's rate; account for it on the one limiter.
-        self.limiter.sent += len(ips)
+
+        def found_one(ip: str, mac: str) -> None:
+            self.local.macs[ip] = mac
+            self.arp_found.put_nowait(ip)
+
         try:
-            found = await arp.sweep(ips, seg.interface, self.opt.rate)
+            found = await arp.sweep(
+                ips, seg.interface, seg.address, self.limiter, on_found=found_one
+            )
         except (OSError, PermissionError, RuntimeError) as err:
             self.note(f"ARP sweep on {seg.interface} failed ({err}); using TCP instead")
             return
@@ -184,10 +197,16 @@ class Pipeline:
     async def run(self) -> ScanSummary:
         ticker = asyncio.create_task(self._ticker())
         try:
-            await self.discover_local()
-            self.phase = "hosts"
             self.routes = netinfo.Routes()
-            await self._sweep(self.scope.iter_hosts())
+            self.find_segments()
+            casts, arps = await self.discover_local()
+            try:
+                await self._sweep(self._addresses(casts, arps))
+            finally:
+                for fut in (casts, arps):
+                    if not fut.done():
+                        fut.cancel()
+                await asyncio.gather(casts, arps, return_exceptions=True)
         finally:
             ticker.cancel()
             self.summary.packets_sent = self.limiter.sent
@@ -197,12 +216,49 @@ class Pipeline:
                 self.on_progress(self.progress())
         return self.summary
 
-    async def _sweep(self, addresses: Iterator[str]) -> None:
+    async def _addresses(
+        self, casts: asyncio.Future[list[None]], arps: asyncio.Future[list[None]]
+    ) -> AsyncIterator[str]:
+        """The scope's addresses, streamed: those off the local segments first (they need
+        nothing from the local stage, so they are probed while it runs); then, once the
+        multicast round is in, each local host as its ARP reply arrives; then the rest of
+        the local addresses once ARP is done."""
+        nets = [seg.network for seg in self.local.segments]
+        for ip in self.scope.iter_hosts():
+            if not self.local.on_segment(ip, nets):
+                yield ip
+        if not nets:
+            return
+        await casts
+        self.phase = "hosts"
+        started: set[str] = set()
+        while True:
+            if self.arp_found.empty():
+                if arps.done():
+                    break
+                getter = asyncio.ensure_future(self.arp_found.get())
+                waiters: set[asyncio.Future[Any]] = {getter, arps}
+                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                if not getter.done():
+                    getter.cancel()
+                    continue
+                ip = getter.result()
+            else:
+                ip = self.arp_found.get_nowait()
+            if ip not in started:
+                started.add(ip)
+                yield ip
+        arps.result()  # an ARP failure is recorded by _arp; anything else is raised here
+        for ip in self.scope.iter_hosts():
+            if ip not in started and self.local.on_segment(ip, nets):
+                yield ip
+
+    async def _sweep(self, addresses: AsyncIterator[str]) -> None:
         """Probe addresses with at most ``concurrency`` in flight (a bounded window)."""
         pending: set[asyncio.Task[None]] = set()
         window = _window(self.opt.concurrency, self.opt.per_host)
         try:
-            for ip in addresses:
+            async for ip in addresses:
                 if len(pending) >= window:
                     done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                     for t in done:
@@ -244,14 +300,16 @@ class Pipeline:
         mac = self.local.macs.get(ip)
         states: dict[int, str] = {}
         connects = 0
-        if self.local.on_segment(ip, self.local.arp_done):
-            alive = mac is not None or bool(obs)
+        if mac is not None:
+            alive = True
+        elif self.local.on_segment(ip, self.local.arp_done):
+            alive = bool(obs)
         else:
             ports = [p for p in LIVENESS_PORTS if p in self.opt.ports] or list(self.opt.ports[:3])
             connects = len(ports)
-            states = await tcp.sweep(
-                ip, tuple(ports), self.limiter, self.opt.timeout, self.opt.per_host
-            )
+            # At sweep level, in address order: never ahead of started hosts' plans.
+            order = HostLimiter(self.limiter, self.hosts_started + 1)
+            states = await tcp.sweep(ip, tuple(ports), order, self.opt.timeout, self.opt.per_host)
             alive = bool(obs) or any(s in (tcp.OPEN, tcp.CLOSED) for s in states.values())
         if not alive:
             return None
@@ -265,10 +323,12 @@ class Pipeline:
         obs = live.observations
         if live.mac:
             obs.insert(0, Observation(probe="arp", ip=live.ip, meta={"mac": live.mac}))
+        self.hosts_started += 1
+        limiter = HostLimiter(self.limiter, self.hosts_started)
         host = Host(
             live.ip,
             self.opt,
-            self.limiter,
+            limiter,
             dict(live.states),
             obs,
             live.multicast_reached,
@@ -276,15 +336,15 @@ class Pipeline:
         )
         host.args["local_mac"] = live.mac
         try:
-            async with asyncio.timeout(self.opt.host_budget):
+            async with asyncio.timeout(self.opt.host_budget) as budget:
+                limiter.budget = budget
                 rest = tuple(p for p in self.opt.ports if p not in host.states)
                 if rest:
                     host.connects += len(rest)
                     host.states.update(
-                        await tcp.sweep(
-                            live.ip, rest, self.limiter, self.opt.timeout, self.opt.per_host
-                        )
+                        await tcp.sweep(live.ip, rest, limiter, self.opt.timeout, self.opt.per_host)
                     )
+                limiter.priority = PLAN  # the host's plan goes before new hosts' sweeps
                 if "tcp" in self.opt.probes:
                     obs.extend(
                         Observation(probe="tcp", ip=live.ip, port=p, meta={"state": "open"})

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from camscan.discovery.ratelimit import RateLimiter
+from camscan.discovery.ratelimit import PLAN, RateLimiter
 from camscan.observations import Observation
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ async def local_multicast(
         dests = [d for d in (probe.group, broadcast_ip if probe.broadcast else None) if d]
         for _ in range(max(1, repeats)):
             for dest in dests:
-                await limiter.acquire()
+                await limiter.acquire(1, PLAN)  # a few datagrams the local hosts wait for
                 transport.sendto(probe.payload, (dest, probe.port))
             await asyncio.sleep(min(0.25, window / 4))
         await asyncio.sleep(window)

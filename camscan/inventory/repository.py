@@ -313,84 +313,103 @@ def record_host(
     verdict: dict[str, Any],
 ) -> int:
     """Store one host's observations and verdict in one transaction; returns the device id."""
+    return record_hosts(inv, scan_id, [(ip, mac, observations, verdict)])[0]
+
+
+def record_hosts(
+    inv: Inventory,
+    scan_id: int,
+    hosts: Sequence[tuple[str | None, str | None, Sequence[Observation], dict[str, Any]]],
+) -> list[int]:
+    """Store several hosts in one transaction (one commit, not one per host: a commit is a
+    file sync); their device ids, in order."""
+    with inv.session() as s:
+        return [_record(s, scan_id, ip, mac, obs, verdict) for ip, mac, obs, verdict in hosts]
+
+
+def _record(
+    s: Session,
+    scan_id: int,
+    ip: str | None,
+    mac: str | None,
+    observations: Sequence[Observation],
+    verdict: dict[str, Any],
+) -> int:
     keys = IdentityKeys.from_seen(ip, mac, verdict)
     now = m.utcnow()
-    with inv.session() as s:
-        scan = s.get(m.Scan, scan_id)
-        if scan is None:
-            raise UsageError(f"scan {scan_id} does not exist")
-        dev = match_device(s, scan.site_id, keys)
-        if dev is None:
-            dev = m.Device(
-                site_id=scan.site_id,
-                first_seen=now,
-                ip=keys.ip,
-                mac=keys.mac,
-                serial=keys.serial,
-                endpoint_reference=keys.endpoint_reference,
-            )
-            s.add(dev)
-            s.flush()
-        else:
-            if _presence(s, dev.id) == "missing":
-                s.add(
-                    m.Change(
-                        device_id=dev.id,
-                        scan_id=scan_id,
-                        field="presence",
-                        old_value="missing",
-                        new_value="present",
-                    )
+    scan = s.get(m.Scan, scan_id)
+    if scan is None:
+        raise UsageError(f"scan {scan_id} does not exist")
+    dev = match_device(s, scan.site_id, keys)
+    if dev is None:
+        dev = m.Device(
+            site_id=scan.site_id,
+            first_seen=now,
+            ip=keys.ip,
+            mac=keys.mac,
+            serial=keys.serial,
+            endpoint_reference=keys.endpoint_reference,
+        )
+        s.add(dev)
+        s.flush()
+    else:
+        if _presence(s, dev.id) == "missing":
+            s.add(
+                m.Change(
+                    device_id=dev.id,
+                    scan_id=scan_id,
+                    field="presence",
+                    old_value="missing",
+                    new_value="present",
                 )
-            _change(s, dev, scan_id, "ip", keys.ip)
-            _change(s, dev, scan_id, "mac", keys.mac)
-            _change(s, dev, scan_id, "serial", keys.serial)
-            if keys.endpoint_reference:
-                dev.endpoint_reference = keys.endpoint_reference
-        dev.last_seen = now
-        dev.last_scan_id = scan_id
-        apply_verdict(s, dev, verdict, scan_id, "scan")
-        addr = s.scalars(
-            select(m.Address).where(
-                m.Address.device_id == dev.id,
-                m.Address.ip == keys.ip,
-                m.Address.mac.is_(keys.mac) if keys.mac is None else m.Address.mac == keys.mac,
+            )
+        _change(s, dev, scan_id, "ip", keys.ip)
+        _change(s, dev, scan_id, "mac", keys.mac)
+        _change(s, dev, scan_id, "serial", keys.serial)
+        if keys.endpoint_reference:
+            dev.endpoint_reference = keys.endpoint_reference
+    dev.last_seen = now
+    dev.last_scan_id = scan_id
+    apply_verdict(s, dev, verdict, scan_id, "scan")
+    addr = s.scalars(
+        select(m.Address).where(
+            m.Address.device_id == dev.id,
+            m.Address.ip == keys.ip,
+            m.Address.mac.is_(keys.mac) if keys.mac is None else m.Address.mac == keys.mac,
+        )
+    ).first()
+    if addr is None:
+        s.add(m.Address(device_id=dev.id, ip=keys.ip, mac=keys.mac, first_seen=now, last_seen=now))
+    else:
+        addr.last_seen = now
+    for (port, proto), (name, banner) in _services(observations).items():
+        svc = s.scalars(
+            select(m.Service).where(
+                m.Service.device_id == dev.id,
+                m.Service.port == port,
+                m.Service.protocol == proto,
             )
         ).first()
-        if addr is None:
-            s.add(
-                m.Address(device_id=dev.id, ip=keys.ip, mac=keys.mac, first_seen=now, last_seen=now)
+        if svc is None:
+            svc = m.Service(device_id=dev.id, port=port, protocol=proto, first_seen=now)
+            s.add(svc)
+        svc.name, svc.banner, svc.last_seen, svc.last_scan_id = name, banner, now, scan_id
+    for obs in observations:
+        s.add(
+            m.Observation(
+                scan_id=scan_id,
+                device_id=dev.id,
+                probe=obs.probe,
+                ip=obs.ip,
+                port=obs.port,
+                raw=obs.raw,
+                truncated=obs.truncated,
+                meta=dict(obs.meta),
+                error=obs.error,
             )
-        else:
-            addr.last_seen = now
-        for (port, proto), (name, banner) in _services(observations).items():
-            svc = s.scalars(
-                select(m.Service).where(
-                    m.Service.device_id == dev.id,
-                    m.Service.port == port,
-                    m.Service.protocol == proto,
-                )
-            ).first()
-            if svc is None:
-                svc = m.Service(device_id=dev.id, port=port, protocol=proto, first_seen=now)
-                s.add(svc)
-            svc.name, svc.banner, svc.last_seen, svc.last_scan_id = name, banner, now, scan_id
-        for obs in observations:
-            s.add(
-                m.Observation(
-                    scan_id=scan_id,
-                    device_id=dev.id,
-                    probe=obs.probe,
-                    ip=obs.ip,
-                    port=obs.port,
-                    raw=obs.raw,
-                    truncated=obs.truncated,
-                    meta=dict(obs.meta),
-                    error=obs.error,
-                )
-            )
-        s.add(m.Sighting(scan_id=scan_id, device_id=dev.id, ip=keys.ip, mac=keys.mac))
-        return dev.id
+        )
+    s.add(m.Sighting(scan_id=scan_id, device_id=dev.id, ip=keys.ip, mac=keys.mac))
+    return dev.id
 
 
 def device_record(dev: m.Device) -> dict[str, Any]:
