@@ -64,6 +64,9 @@ def identify_document(engine: Engine, doc: dict[str, Any]) -> dict[str, Any]:
         if failure not in errors:
             errors.append(failure)
     verdict["errors"] = errors
+    if isinstance(doc.get("plan"), dict):  # what was asked and skipped, for `camscan show`
+        plan = doc["plan"]
+        verdict["plan"] = {k: plan[k] for k in ("requests", "why", "skipped") if k in plan}
     return verdict
 
 

@@ -241,6 +241,11 @@ def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -
         p("\nNotes:")
         for note in rec["notes"]:
             p(f"  {text(note)}")
+    plan = rec.get("plan") or {}
+    if plan:  # what the scan asked this host, what it skipped and why (docs/probes.md)
+        p(f"\nProbe plan: {plan.get('requests', 0)} requests; {text(plan.get('why'))}")
+        for what in plan.get("skipped") or []:
+            p(f"  skipped {text(what)}")
     if rec["errors"]:
         p("\nWhat failed:")
         for e in rec["errors"]:

@@ -483,6 +483,8 @@ class Planner:
                     continue
             elif p.ports and not any(port in host.open_ports for port in p.ports):
                 continue
+            elif p.transport != "rtsp":  # RTSP and HTTP say themselves what they ask
+                host.ask(f"{p.name} (first round)")
             jobs.append(p.entry_point()(host, p))
         # A discovery protocol the open SDK port names: cheap, and it carries the MAC.
         for port, maker in PORT_HINTS.items():

@@ -428,7 +428,15 @@ def device_record(dev: m.Device) -> dict[str, Any]:
     for field in VERDICT_FIELDS:
         rec[field] = getattr(dev, field) if hasattr(dev, field) else v.get(field)
     rec["serial"] = dev.serial or v.get("serial")
-    for field in ("endpoint_reference", "mac_vendor", "exposure", "evidence", "errors", "notes"):
+    for field in (
+        "endpoint_reference",
+        "mac_vendor",
+        "exposure",
+        "evidence",
+        "errors",
+        "notes",
+        "plan",
+    ):
         rec[field] = v.get(field)
     rec["score"] = dev.score
     rec["band"] = dev.band
