@@ -72,6 +72,16 @@ VENDOR_PATHS: dict[str, tuple[str, ...]] = {
 }
 # Asked only with --thorough: they repeat what the pages above and `/` already show.
 THOROUGH_PATHS = ("/doc/page/login.asp", "/RPC2_Login")
+# Every identification page, in the order the pre-plan probe asked them (docs, tests).
+ALL_VENDOR_PATHS = (
+    THOROUGH_PATHS[0],
+    VENDOR_PATHS["Hikvision"][0],
+    VENDOR_PATHS["Dahua"][0],
+    THOROUGH_PATHS[1],
+    VENDOR_PATHS["Axis"][0],
+    VENDOR_PATHS["Hanwha"][0],
+    VENDOR_PATHS["Uniview"][0],
+)
 # The bounded fallback when nothing hints a maker: the three pages whose content names the
 # largest installed base (Hikvision, Dahua and their white labels; Axis).
 FALLBACK_PATHS = (
