@@ -8,6 +8,7 @@ closed as ``incomplete`` (SIGKILL: by the next camscan run that reads the scan h
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -54,6 +55,19 @@ class ScanReport:
             "seconds": round(self.seconds, 2),
             "requests": self.requests,
         }
+
+
+def _runner() -> asyncio.Runner:
+    """uvloop's event loop when installed (CAMSCAN_EVENT_LOOP=asyncio: the standard one):
+    measured on the 1,000-host lab, see docs/benchmarks.md."""
+    if os.environ.get("CAMSCAN_EVENT_LOOP", "") != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    return asyncio.Runner()
 
 
 def identify_document(engine: Engine, doc: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +165,8 @@ def run(
 
     status = "failed"
     try:
-        summary = asyncio.run(main())
+        with _runner() as runner:
+            summary = runner.run(main())
         status = "complete"
         report.hosts_probed = max(report.hosts_probed, summary.hosts_probed)
         report.requests = summary.requests
