@@ -42,4 +42,3 @@ class FingerprintDataError(CamscanError):
 
 class LabError(CamscanError):
     exit_code = 2
-

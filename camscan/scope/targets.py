@@ -92,8 +92,7 @@ def parse_target(text: str, *, resolve: bool = True) -> Target:
         # A name whose last label is all digits is no hostname (RFC 3696 section 2): it is a
         # mistyped address, never something to look up in DNS.
         raise ScopeError(
-            f"{text!r} is not an IPv4 address (four numbers 0-255, e.g. 10.0.0.25) "
-            "nor a hostname"
+            f"{text!r} is not an IPv4 address (four numbers 0-255, e.g. 10.0.0.25) nor a hostname"
         )
     if not _looks_like_hostname(text):
         raise ScopeError(
