@@ -37,7 +37,10 @@ class ScanReport:
     scan_id: int
     status: str = "running"
     hosts_probed: int = 0
-    devices: int = 0
+    addresses: int = 0  # in scope
+    no_route: int = 0  # addresses skipped: no route from this machine
+    notes: list[str] = field(default_factory=list)
+    devices: int = 0  # hosts that answered (each is stored as a device)
     cameras: int = 0
     errors: int = 0
     seconds: float = 0.0
@@ -49,6 +52,10 @@ class ScanReport:
             "scan_id": self.scan_id,
             "status": self.status,
             "hosts_probed": self.hosts_probed,
+            "addresses": self.addresses,
+            "hosts_answered": self.devices,
+            "no_route": self.no_route,
+            "notes": list(self.notes),
             "devices": self.devices,
             "cameras": self.cameras,
             "probe_errors": self.errors,
@@ -101,7 +108,7 @@ def run(
     engine = load_engine()
     repo.reap_interrupted(inv)
     scan_id = repo.start_scan(inv, site, scope.to_dict(), recorded_options)
-    report = ScanReport(scan_id=scan_id)
+    report = ScanReport(scan_id=scan_id, addresses=scope.size)
     started = time.monotonic()
 
     # SQLite has one writer: finished hosts are queued and one writer commits whatever has
@@ -170,6 +177,8 @@ def run(
         status = "complete"
         report.hosts_probed = max(report.hosts_probed, summary.hosts_probed)
         report.requests = summary.requests
+        report.no_route = summary.no_route
+        report.notes = list(summary.notes)
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "incomplete"
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
@@ -10,7 +11,7 @@ from typing import Any
 import click
 
 from camscan.cli import AppContext
-from camscan.cli.output import emit_json, table
+from camscan.cli.output import Column, emit_json, table
 from camscan.config import DEFAULT_PORTS
 from camscan.errors import UsageError
 from camscan.inventory.db import open_inventory
@@ -159,6 +160,15 @@ def scan(
         targets, target_files=input_lists, exclude=exclude, allow_public=allow_public, large=large
     )
     port_list = parse_ports(ports)
+    if interface is not None:
+        from camscan.discovery.netinfo import interface_names
+
+        names = interface_names()
+        if interface not in names:
+            raise UsageError(
+                f"--interface {interface}: no such interface on this machine "
+                f"(it has {', '.join(names)}); see `ip -br addr`"
+            )
     from camscan.probes import default_names
 
     choices = probe_choices()
@@ -225,12 +235,20 @@ def scan(
     if as_json:
         emit_json(report.as_dict())
     else:
-        click.echo(
-            f"scan {report.scan_id} {report.status}: {report.hosts_probed} hosts answered, "
-            f"{report.cameras} cameras/NVRs/DVRs, {report.errors} probe errors recorded, "
-            f"{report.seconds:.1f} s. See `camscan devices`.",
-            err=not app.quiet,
+        say = functools.partial(click.echo, err=not app.quiet)
+        say(
+            f"scan {report.scan_id} {report.status}: {report.devices:,} of "
+            f"{report.addresses:,} addresses answered, {report.cameras} cameras/NVRs/DVRs, "
+            f"{report.errors} probe errors recorded, {report.seconds:.1f} s. "
+            "See `camscan devices`."
         )
+        for note in report.notes:
+            say(f"note: {note}")
+        if report.no_route:
+            say(
+                f"note: {report.no_route:,} addresses have no route from this machine and were "
+                "not probed"
+            )
         if not app.quiet and report.device_ids:
             from camscan.inventory import repository as repo
 
@@ -242,7 +260,15 @@ def scan(
             if rows:
                 table(
                     f"Cameras, NVRs and DVRs found in scan {report.scan_id}",
-                    ("id", "ip", "type", "brand shown", "made by", "model", "firmware"),
+                    (
+                        Column("id", 4, whole=True),
+                        Column("ip", 0, whole=True),
+                        Column("type", 0),
+                        Column("brand shown", 1),
+                        Column("made by", 0),
+                        Column("model", 2),
+                        Column("firmware", 3),
+                    ),
                     (
                         (
                             r["id"],
@@ -257,6 +283,15 @@ def scan(
                         for r in rows
                     ),
                 )
+    if report.status == "complete" and report.devices == 0:
+        first = next(scope.iter_hosts(), "the first address")
+        click.echo(
+            "camscan: warning: no host answered. Check that this machine is on the network you "
+            f"named (`ip route get {first}`), the --interface, and that no firewall drops the "
+            "probes; then scan again.",
+            err=True,
+        )
+        sys.exit(1)
     if report.status != "complete":
         sys.exit(1)
 

@@ -7,6 +7,7 @@ interface the routing table chooses and never sends where no route leads.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from dataclasses import dataclass
 
@@ -32,6 +33,11 @@ def _ip_json(*args: str) -> list[dict[str, object]]:
     except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
         return []
     return data if isinstance(data, list) else []
+
+
+def interface_names() -> list[str]:
+    """The names of this machine's network interfaces."""
+    return sorted(name for _, name in socket.if_nameindex())
 
 
 def local_segments(interface: str | None = None) -> list[Segment]:
