@@ -7,23 +7,15 @@ when the stored device has no conflicting stronger key.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-_MAC_HEX = re.compile(r"[0-9a-fA-F]{12}")
+from camscan.protocols._common import normalise_mac
+
+__all__ = ["IdentityKeys", "choose_mac", "conflicts", "normalise_mac", "normalise_serial"]
+
 # Serials too generic to identify a unit
 _PLACEHOLDER_SERIALS = {"", "0", "none", "null", "unknown", "n/a", "na", "serial", "123456"}
-
-
-def normalise_mac(value: Any) -> str | None:
-    """``aa:bb:cc:dd:ee:ff`` from any common spelling, or None."""
-    if not isinstance(value, str):
-        return None
-    hexes = re.sub(r"[^0-9a-fA-F]", "", value)
-    if not _MAC_HEX.fullmatch(hexes) or hexes in ("000000000000", "ffffffffffff"):
-        return None
-    return ":".join(hexes[i : i + 2] for i in range(0, 12, 2)).lower()
 
 
 def normalise_serial(value: Any) -> str | None:

@@ -224,14 +224,18 @@ def child_texts(elem: ET.Element) -> dict[str, str]:
     return out
 
 
+# Six octets with one separator kind throughout (colon, dash, dot or space) or none.
 _MAC_RE = re.compile(
-    r"^([0-9a-f]{2})[-:.]?([0-9a-f]{2})[-:.]?([0-9a-f]{2})[-:.]?"
-    r"([0-9a-f]{2})[-:.]?([0-9a-f]{2})[-:.]?([0-9a-f]{2})$"
+    r"^([0-9a-f]{2})([-:. ]?)([0-9a-f]{2})\2([0-9a-f]{2})\2"
+    r"([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$"
 )
 
 
 def normalise_mac(value: Any) -> str | None:
-    """``aa:bb:cc:dd:ee:ff`` from any common MAC spelling, or None when it is not one."""
+    """``aa:bb:cc:dd:ee:ff`` from any common MAC spelling (``00:11:22:33:44:55``,
+    ``00-11-22-33-44-55``, ``00 11 22 33 44 55``, ``001122334455``, Cisco's
+    ``0011.2233.4455``), or None when it is not one (or is all zeros or all ones).  The one
+    MAC normaliser of camscan."""
     if not isinstance(value, str):
         return None
     v = value.strip().lower()
@@ -240,7 +244,7 @@ def normalise_mac(value: Any) -> str | None:
     m = _MAC_RE.match(v)
     if not m:
         return None
-    mac = ":".join(m.groups())
+    mac = ":".join(g for i, g in enumerate(m.groups()) if i != 1)
     if mac in ("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"):
         return None
     return mac

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from camscan.inventory import models as m
@@ -176,3 +177,26 @@ def test_a_partial_rescan_marks_only_its_own_scope_missing(inv: Inventory) -> No
     ids = {d["ip"]: d["id"] for d in repo.list_devices(inv)}
     assert ("presence", "present", "missing") in history(inv, ids["10.1.0.20"])
     assert all(h[0] != "presence" for h in history(inv, ids["10.1.0.100"]))
+
+
+@pytest.mark.parametrize(
+    ("spelling", "mac"),
+    [
+        ("44:19:B6:00:00:01", "44:19:b6:00:00:01"),
+        ("44-19-b6-00-00-01", "44:19:b6:00:00:01"),
+        ("44 19 b6 00 00 01", "44:19:b6:00:00:01"),  # how some ONVIF/SADP replies write it
+        ("4419B6000001", "44:19:b6:00:00:01"),
+        ("4419.b600.0001", "44:19:b6:00:00:01"),  # Cisco's show mac address-table
+        ("44:19-b6:00:00:01", None),  # mixed separators: not one spelling
+        ("00:00:00:00:00:00", None),
+        ("ff:ff:ff:ff:ff:ff", None),
+        ("MAC 44:19:b6:00:00:01", None),
+        ("44:19:b6:00:00", None),
+    ],
+)
+def test_one_mac_normaliser_for_identity_and_parsers(spelling: str, mac: str | None) -> None:
+    from camscan.inventory.identity import normalise_mac as for_identity
+    from camscan.protocols._common import normalise_mac as for_parsers
+
+    assert for_identity is for_parsers
+    assert for_parsers(spelling) == mac
