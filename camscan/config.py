@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import platformdirs
+
+
+def data_dir() -> Path:
+    """camscan's data directory: the inventory and updated vulnerability data live here
+    (``$XDG_DATA_HOME/camscan``, else ``~/.local/share/camscan`` on Linux)."""
+    return Path(platformdirs.user_data_dir("camscan", appauthor=False))
+
+
 # The largest reply kept verbatim from one probe; the rest is dropped and the
 # truncation recorded on the observation.
 MAX_OBSERVATION_BYTES = 64 * 1024

@@ -7,10 +7,11 @@ one-line message and an exit code: 0 ok, 1 findings-level errors, 2 usage errors
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
@@ -19,12 +20,76 @@ from camscan.errors import CamscanError
 
 
 def default_db() -> str:
-    """``$CAMSCAN_DB``, else ``camscan.db`` in the XDG data directory."""
+    """``$CAMSCAN_DB``, else ``camscan.db`` in camscan's data directory."""
     env = os.environ.get("CAMSCAN_DB")
     if env:
         return env
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return str(Path(base) / "camscan" / "camscan.db")
+    from camscan.config import data_dir
+
+    return str(data_dir() / "camscan.db")
+
+
+# Every command: the module that defines it and the line `camscan --help` shows for it.  A
+# module is imported only when one of its commands runs, so `camscan --help` and `camscan
+# devices` never import the lab, the fingerprint engine or the probes
+# (tests/cli/test_startup.py checks these lines against the commands' own help).
+SHORT_HELP = 88  # characters of a command's help kept for `camscan --help`
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": (
+        "camscan.cli.scan",
+        "Find and identify the cameras, NVRs and DVRs in TARGETS; store them in the inventory.",
+    ),
+    "devices": ("camscan.cli.inventory", "List the inventory, highest replacement priority first."),
+    "show": (
+        "camscan.cli.inventory",
+        "Everything known about one device (by id, IP, MAC or serial), with the evidence.",
+    ),
+    "scans": ("camscan.cli.inventory", "Scan history: when, what scope, how it ended."),
+    "export": (
+        "camscan.cli.inventory",
+        "Export the inventory (devices with verdicts and scores) for scripts and spreadsheets.",
+    ),
+    "reidentify": (
+        "camscan.cli.inventory",
+        "Re-run fingerprinting over stored observations (after fingerprints change), no rescan.",
+    ),
+    "identify": (
+        "camscan.cli.identify",
+        "Identify a device offline from its evidence document (docs/evidence.md) and print the...",
+    ),
+    "fingerprints": (
+        "camscan.cli.fingerprints",
+        "List the fingerprint rules: every maker with its rule counts per field family (http,...",
+    ),
+    "report": (
+        "camscan.cli.report",
+        "Write the site report for a board: page 1 is the executive summary (how many cameras,...",
+    ),
+    "plan": (
+        "camscan.cli.report",
+        "A phased replacement plan: devices by band and score, unit costs by class (camera,...",
+    ),
+    "diff": (
+        "camscan.cli.report",
+        "What changed between two scans: new, missing and moved devices, new firmware and...",
+    ),
+    "tag": (
+        "camscan.cli.report",
+        "Assign zone and criticality to devices (by id, IP, MAC or serial) or to a whole site,...",
+    ),
+    "rescore": (
+        "camscan.cli.report",
+        "Score every device again with the policy in force and the current vulnerability data,...",
+    ),
+    "vulns": (
+        "camscan.cli.report",
+        "The vulnerability data used for scoring: CISA KEV entries and critical CVEs of...",
+    ),
+    "lab": (
+        "camscan.cli.lab",
+        "A simulated site of cameras, NVRs and ordinary hosts in Linux network namespaces, to...",
+    ),
+}
 
 
 @dataclass
@@ -37,7 +102,34 @@ class AppContext:
 
 
 class CamscanGroup(click.Group):
-    """A group that turns CamscanError into a one-line message and its exit code."""
+    """The top-level group: commands load on first use, and CamscanError becomes a one-line
+    message and its exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self._load(COMMANDS[cmd_name][0])
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, module_name: str) -> None:
+        for command in importlib.import_module(module_name).commands:
+            self.add_command(command)
+
+    def load_all(self) -> None:
+        """Import every command (for the generated CLI reference)."""
+        for module_name in dict.fromkeys(m for m, _ in COMMANDS.values()):
+            self._load(module_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx) if name in COMMANDS]
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl(
+                    [(n, textwrap.shorten(h, limit, placeholder="...")) for n, h in rows]
+                )
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -69,17 +161,6 @@ def cli(ctx: click.Context, db: str, quiet: bool, verbose: int) -> None:
       camscan report --output site-report.html
     """
     ctx.obj = AppContext(db=db, quiet=quiet, verbose=verbose)
-
-
-def _register() -> None:
-    from camscan.cli import fingerprints, identify, inventory, lab, report, scan
-
-    for module in (scan, inventory, identify, fingerprints, report, lab):
-        for command in module.commands:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ def _walk(prefix: list[str], cmd: click.Command) -> list[tuple[list[str], click.
 
 
 def render() -> str:
+    cli.load_all()
     parts = [HEADER]
     for path, cmd in _walk([], cli):
         name = " ".join(["camscan", *path])

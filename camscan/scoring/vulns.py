@@ -174,8 +174,9 @@ def user_path() -> Path:
     env = os.environ.get(ENV)
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "camscan" / "vulns.json"
+    from camscan.config import data_dir
+
+    return data_dir() / "vulns.json"
 
 
 def load_vulns(path: str | Path | None = None) -> VulnData:
