@@ -1,7 +1,7 @@
 """The scan pipeline: stages with typed records between them (camscan/discovery/records.py).
 
 1. **Local discovery** (:meth:`Pipeline.discover_local` -> ``LocalFindings``), on each local
-   segment that overlaps the scope (layer 2 reaches it): an ARP sweep (scapy, needs
+   segment that overlaps the scope (layer 2 reaches it): an ARP sweep (one raw socket, needs
    CAP_NET_RAW) and one multicast round of every UDP discovery probe of the registry
    (camscan/probes), sent from our address on that interface only.  Replies from addresses
    outside the scope are dropped.

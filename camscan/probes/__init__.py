@@ -221,7 +221,7 @@ REGISTRY: list[Probe] = [
             ),
         ),
         "",
-        "scapy ARP; the MAC's OUI registrant (camscan/fingerprint/engine.py)",
+        "ARP (RFC 826) on one AF_PACKET socket; OUI registrant (camscan/fingerprint/engine.py)",
         "1 ARP who-has per address of a local segment (+1 for the silent ones)",
         "local",
         summary="ARP sweep of local segments (root): who is there and their MAC",

@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from camscan.discovery import http as web
 from camscan.discovery import rtsp, wire
 from camscan.discovery.ratelimit import RateLimiter
 from camscan.protocols.http import parse_http_response
@@ -280,21 +279,6 @@ def test_tls_self_signed_certificate_is_captured_from_the_handshake(tmp_path: Pa
     assert pem is not None
     cert = parse_certificate(pem)
     assert "CN=IPC test" in cert.subject and "O=Test Camera Co" in cert.issuer
-
-
-def test_get_delegates_to_the_reader_and_ignores_the_client() -> None:
-    reply = b'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="DVR"\r\n\r\n'
-
-    async def main() -> Any:
-        server, host, port = await _serve(_replying(reply))
-        async with server:
-            return await web.get(
-                None, host, port, "/", tls=False, limiter=RateLimiter(100), timeout=2, max_bytes=99
-            )
-
-    obs, _ = asyncio.run(main())
-    assert obs.raw == reply and obs.meta == {"path": "/", "tls": False}
-    assert parse_http_response(obs.raw).realms == ("DVR",)
 
 
 def test_rtsp_options_and_describe_on_one_connection() -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from camscan.discovery.http import FAVICON, VENDOR_PATHS
+from camscan.discovery.plan import ALL_VENDOR_PATHS as VENDOR_PATHS
+from camscan.discovery.plan import FAVICON
 from camscan.errors import FingerprintDataError
 from camscan.fingerprint import load_engine
 from camscan.fingerprint.rules import RuleSet, build_rule
