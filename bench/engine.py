@@ -20,7 +20,7 @@ class Throughput:
     documents: int
     verdicts: int
     seconds: float
-    load_seconds: float  # load_engine(): reading and validating fingerprints/
+    load_seconds: float  # load_engine(): reading and validating camscan/fingerprints/
 
     @property
     def per_second(self) -> float:

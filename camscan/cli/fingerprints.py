@@ -1,4 +1,4 @@
-"""camscan CLI: list the fingerprint rules (fingerprints/*.yaml) by maker, with their sources."""
+"""camscan CLI: list the fingerprint rules (camscan/fingerprints/) by maker, with their sources."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def fingerprints_cmd(maker: str | None, fmt: str, wide: bool) -> None:
     """List the fingerprint rules: every maker with its rule counts per field family
     (http, rtsp, onvif, sadp, snmp, ...), its OEM brands and where its rules come from.
     Rules that name no maker (camera-or-not evidence, model captures) are listed as
-    "(any maker)".  The rules live in fingerprints/*.yaml ($CAMSCAN_FINGERPRINTS).
+    "(any maker)".  The rules live in camscan/fingerprints/*.yaml ($CAMSCAN_FINGERPRINTS).
 
     \b
     Examples:

@@ -1,4 +1,4 @@
-"""The fingerprint engine: rules as data (``fingerprints/``), matching and verdicts.
+"""The fingerprint engine: rules as data (``camscan/fingerprints/``), matching and verdicts.
 
 from camscan.fingerprint import load_engine
 engine = load_engine()          # loads + validates the rule files once (cached)
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from camscan.fingerprint.engine import Engine, firmware_date, oui_registrant
@@ -27,11 +28,13 @@ __all__ = [
 
 
 def default_directory() -> Path:
-    """``$CAMSCAN_FINGERPRINTS``, else the repository's ``fingerprints/`` directory."""
+    """``$CAMSCAN_FINGERPRINTS``, else the rule files shipped in the package
+    (``camscan/fingerprints/``, read through importlib.resources so an installed wheel finds
+    them)."""
     env = os.environ.get("CAMSCAN_FINGERPRINTS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "fingerprints"
+    return Path(str(resources.files("camscan").joinpath("fingerprints")))
 
 
 @lru_cache(maxsize=8)

@@ -1,4 +1,4 @@
-"""Rule data: load ``fingerprints/*.yaml``, validate every rule once, report file and line.
+"""Rule data: load ``camscan/fingerprints/*.yaml``, validate every rule once, report file and line.
 
 A rule reads one field (``http.server``, ``sadp.DeviceSN``, ``model`` ...), matches it with a
 literal, a substring or a regex (named captures ``model``, ``firmware``, ``serial``,

@@ -14,7 +14,7 @@ from camscan.observations import Observation, evidence_document
 
 IP = "10.30.0.5"
 REPLY = b"HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\nContent-Length: 0\r\n\r\n"
-# Dahua firmware's P3P header (fingerprints/dahua.yaml): a rule that reads the header block.
+# Dahua firmware's P3P header (camscan/fingerprints/dahua.yaml): a rule that reads the header block.
 DAHUA = b"HTTP/1.1 200 OK\r\nP3P: CP=CAO PSA OUR\r\nCONTENT-LENGTH: 0\r\n\r\n"
 PATHS = ("/", "/ISAPI/System/deviceInfo", "/doc/page/login.asp", "/favicon.ico")
 

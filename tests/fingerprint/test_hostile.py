@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from camscan.errors import FingerprintDataError
-from camscan.fingerprint import load_engine
+from camscan.fingerprint import default_directory, load_engine
 from camscan.fingerprint.rules import load_rules
 from tests.fingerprint import documents as d
 
 ENGINE = load_engine()
-FINGERPRINTS = Path(__file__).resolve().parents[2] / "fingerprints"
+FINGERPRINTS = default_directory()
 
 XXE = (
     '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'

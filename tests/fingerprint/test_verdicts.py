@@ -170,7 +170,7 @@ def test_reolink_rln8_410_is_an_nvr() -> None:
 
 
 def test_hanwha_qrn_810s_is_an_nvr() -> None:
-    # Wisenet Video Recorder manual QRN-410S/810S/1610S (fingerprints/device-types.yaml).
+    # Wisenet Video Recorder manual QRN-410S/810S/1610S (camscan/fingerprints/device-types.yaml).
     v = identify(_recorder("Hanwha Techwin", "QRN-810S"))
     assert (v["device_type"], v["manufacturer"]) == ("nvr", "Hanwha")
 

@@ -33,7 +33,7 @@ from camscan.lab.personalities import (
 )
 from camscan.lab.personalities.base import Personality
 
-# Canonical maker names used in ground truth: the camera makers as fingerprints/
+# Canonical maker names used in ground truth: the camera makers as camscan/fingerprints/
 # manufacturers.yaml spells them (team brief), and the makers of the ordinary hosts.
 CANONICAL_MANUFACTURERS: frozenset[str] = frozenset(
     {
