@@ -75,13 +75,42 @@ def main() -> int:
         step("Replacement plan for a budget of 20,000")
         sh([*base, "plan", "--budget", "20000"])
         step("Site report")
-        sh([*base, "report", "--output", str(report)])
+        sh([*base, "report", "--output", str(report), "--client", "Demo school"])
         _accuracy(truth, base)
+        _first_looks(base, report)
     finally:
         step("Removing the simulated site")
         subprocess.run([*CAMSCAN, "lab", "down"], check=False)
     print(f"\nHTML site report: {report}")
     return 0
+
+
+def _first_looks(base: list[str], report: Path) -> None:
+    """What each of camscan's users would look at first (docs/for-*.md)."""
+    devices = json.loads(sh([*base, "devices", "--format", "json"], stdout=subprocess.PIPE).stdout)
+    p1 = [d for d in devices if d.get("band") == "P1"]
+    plan = json.loads(
+        sh([*base, "plan", "--budget", "20000", "--format", "json"], stdout=subprocess.PIPE).stdout
+    )
+    cur = plan["currency"]
+    white = sum(1 for d in devices if d.get("white_label"))
+    step("What to look at first")
+    print(
+        f"IT team (docs/for-it-teams.md): `camscan devices --band P1` lists the {len(p1)} "
+        f"devices to replace now; {white} of the cameras carry another maker's brand "
+        "(`camscan devices --white-label`)."
+    )
+    print(
+        f"Facilities (docs/for-facilities.md): `camscan plan --budget 20000` needs "
+        f"{cur} {plan['needed']:,.0f}, funds {cur} {plan['funded']:,.0f} in "
+        f"{len(plan['phases'])} phases, leaves {cur} {plan['total_unfunded']:,.0f} unfunded "
+        "(unit costs are placeholders until you give --costs)."
+    )
+    example = p1[0]["ip"] if p1 else (devices[0]["ip"] if devices else "<ip>")
+    print(
+        f"Consultant (docs/for-consultants.md): page 1 of {report.name} is the executive "
+        f"summary; `camscan show {example}` gives one device's evidence, byte for byte."
+    )
 
 
 def _accuracy(truth_path: Path, base: list[str]) -> None:
