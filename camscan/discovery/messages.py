@@ -1,4 +1,4 @@
-"""The read-only discovery requests camscan sends (research: discovery-protocols.md).
+"""The read-only discovery requests camscan sends (formats and their sources: docs/probes.md).
 
 Only inquiries: a WS-Discovery Probe, a SADP ``inquiry``, a DHIP ``DHDiscover.search``, an
 SSDP M-SEARCH and an mDNS PTR query.  The same ports accept activation, reset and

@@ -54,8 +54,8 @@ NOT_HTTP = frozenset({21, 22, 23, 554, 8554, 10554, 7447, 8000, 34567, 37777, 37
 # SDK ports that name a maker by themselves being open (docs/fingerprints.md, "ports.open"):
 # Hikvision's SDK on 8000, Dahua's on 37777, Xiongmai's DVR-IP on 34567.
 PORT_HINTS = {8000: "Hikvision", 37777: "Dahua", 34567: "Xiongmai"}
-# Discovery protocols a maker answers (research: discovery-protocols.md sections 2-3:
-# SADP https://github.com/Hikvision-SADP ... see docs/probes.md for the citations).
+# Discovery protocols a maker answers: SADP (Hikvision), DHIP (Dahua); docs/probes.md cites
+# the public captures of each.
 UDP_HINTS = {"Hikvision": "sadp", "Dahua": "dahua"}
 RTSP_PORTS = (554, 8554, 10554, 7447)
 FAVICON = "/favicon.ico"
