@@ -96,6 +96,7 @@ CAMERA = _xm(
     ("HI3516EV300_85H50AI", "XM530_R80X20-PQ", "IPG-53H20PL-S", "NBD80S10S-KL"),
     1.5,
 )
-DVR = _xm("xiongmai-dvr", "dvr", ("AHB7008T-LM", "AHB7804R-MH", "NBD7904T-F"), 1.0)
+# Board names of Xiongmai DVRs (AHB7xxx: https://www.cve.org/CVERecord?id=CVE-2026-34005).
+DVR = _xm("xiongmai-dvr", "dvr", ("AHB7008T-LM", "AHB7804R-MH", "AHB7008T-MH-V2"), 1.0)
 
 PERSONALITIES: tuple[Personality, ...] = (CAMERA, DVR)
