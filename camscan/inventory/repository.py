@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -606,13 +606,20 @@ def evidence_for(inv: Inventory, ref: str) -> dict[str, Any]:
         return latest_evidence(s, find_device(s, ref))
 
 
-def reidentify(inv: Inventory, identify: Any, *, site: str | None = None) -> dict[str, int]:
-    """Re-run identification over stored observations; returns counts."""
+def reidentify(
+    inv: Inventory,
+    identify: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    site: str | None = None,
+) -> dict[str, int]:
+    """Re-run identification (a function from evidence document to verdict record) over
+    stored observations; returns counts.  An unknown site is a UsageError naming the sites."""
     changed = total = 0
+    site_name = resolve_site(inv, site) if site else None
     with inv.session() as s:
         q = select(m.Device).join(m.Site)
-        if site:
-            q = q.where(m.Site.name == site)
+        if site_name:
+            q = q.where(m.Site.name == site_name)
         ids = list(s.scalars(q.with_only_columns(m.Device.id)))
     for dev_id in ids:
         with inv.session() as s:

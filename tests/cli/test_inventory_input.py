@@ -87,3 +87,16 @@ def test_filters_and_priority_order(scored_site: Site) -> None:
     nvr = json.loads(run(scored_site.path, "devices", "--type", "nvr", "--format", "json").output)
     assert all(d["device_type"] == "nvr" for d in nvr)
     assert len(p1) < len(all_rows) and len(wl) < len(all_rows)
+
+
+@pytest.mark.parametrize(
+    "command", [["reidentify"], ["report", "-o", "r.html"], ["plan", "--budget", "9000"]]
+)
+def test_unknown_site_is_an_error_for_every_command(
+    scored_site: Site, command: list[str], tmp_path: Path
+) -> None:
+    r = CliRunner().invoke(
+        cli, ["--db", str(scored_site.path), *command, "--site", "Nowhere"], catch_exceptions=False
+    )
+    assert r.exit_code == 2
+    assert "no site 'Nowhere'" in r.output and f"sites: {SITE!r}" in r.output
