@@ -45,6 +45,10 @@ test: deps $(STAMP) lint typecheck
 	  CAMSCAN_TEST_PG_URL=$$url $(BIN)/python -m pytest -q; rc=$$?; \
 	  scripts/pg-test-server.sh stop; exit $$rc
 
+# The quick loop while coding: no root, no lab, no PostgreSQL (what `make test` adds).
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not lab and not postgres and not root" -p no:cacheprovider
+
 demo: deps $(STAMP)
 	$(BIN)/python -m camscan.demo
 

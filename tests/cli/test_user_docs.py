@@ -37,7 +37,14 @@ def test_every_user_has_a_page() -> None:
     assert all(len([c for p, c in commands() if p == page.name]) >= 4 for page in PAGES)
 
 
-@pytest.mark.parametrize(("page", "command"), list(commands()))
+def _cases() -> list[object]:
+    return [
+        pytest.param(page, cmd, marks=[pytest.mark.root] if " scan " in f"{cmd} " else [])
+        for page, cmd in commands()
+    ]
+
+
+@pytest.mark.parametrize(("page", "command"), _cases())
 def test_command_runs_as_shown(page: str, command: str, scored_site: Site, tmp_path: Path) -> None:
     scored_site.inv.close()
     (tmp_path / "hospital.toml").write_text(HOSPITAL_POLICY, encoding="utf-8")
