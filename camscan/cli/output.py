@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -78,22 +79,47 @@ def _columns(columns: Sequence[str | Column]) -> list[Column]:
     return [c if isinstance(c, Column) else Column(c) for c in columns]
 
 
-def fit_columns(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Indexes of the columns that fit ``width``: the least kept go first, at least the
-    ``keep=0`` ones stay.  A column needs its widest cell (text beyond TEXT_WIDTH is cut
-    with an ellipsis), plus three characters of padding and rule."""
-    need = []
+MIN_TEXT_WIDTH = 10  # a text column is cut (with an ellipsis) down to this before it is dropped
+
+
+def _widths(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]]
+) -> tuple[list[int], list[int]]:
+    """Each column's natural width (its widest cell, text capped at TEXT_WIDTH) and the
+    least it may be cut to (whole values and the most kept columns not at all; other text
+    to MIN_TEXT_WIDTH or its heading)."""
+    natural, least = [], []
     for i, col in enumerate(columns):
-        widest = max((len(r[i]) for r in cells), default=0)
-        widest = max(widest, len(col.name))
-        need.append(widest if col.whole else min(widest, max(len(col.name), TEXT_WIDTH)))
+        widest = max([len(col.name), *(len(r[i]) for r in cells)])
+        natural.append(widest if col.whole else min(widest, max(len(col.name), TEXT_WIDTH)))
+        # The columns a reader needs most (keep 0 and 1) are never cut: lesser ones go first.
+        cut = col.whole or col.keep <= 1
+        least.append(natural[-1] if cut else min(widest, max(len(col.name), MIN_TEXT_WIDTH)))
+    return natural, least
+
+
+def fit_columns(
+    columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int
+) -> dict[int, int]:
+    """The columns that fit ``width`` and the width of each: text columns are first cut
+    (the widest first, down to MIN_TEXT_WIDTH or their heading), then the least kept
+    columns go, while the ``keep=0`` ones always stay.  A column takes its width plus three
+    characters of padding and rule; whole values (IPs, MACs) are never cut."""
+    natural, least = _widths(columns, cells)
     shown = list(range(len(columns)))
     order = sorted(shown, key=lambda i: (-columns[i].keep, -i))
     for i in order:
-        if sum(need[j] + 3 for j in shown) + 1 <= width or columns[i].keep == 0:
+        if sum(least[j] + 3 for j in shown) + 1 <= width or columns[i].keep == 0:
             break
         shown.remove(i)
-    return shown
+    widths = {i: natural[i] for i in shown}
+    while sum(w + 3 for w in widths.values()) + 1 > width:
+        cuttable = [i for i in shown if widths[i] > least[i]]
+        if not cuttable:
+            break
+        widest = max(cuttable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
 
 
 def table(
@@ -110,7 +136,12 @@ def table(
     cells = [[text(v) for v in r] for r in rows]
     out = console()
     tty = out.is_terminal
-    shown = list(range(len(cols))) if wide or not tty else fit_columns(cols, cells, out.width)
+    widths: dict[int, int | None] = (
+        dict.fromkeys(range(len(cols)))
+        if wide or not tty
+        else dict(fit_columns(cols, cells, out.width))
+    )
+    shown = list(widths)
     t = Table(
         title=title,
         header_style="bold",
@@ -120,13 +151,11 @@ def table(
         pad_edge=tty,
     )
     for i in shown:
-        col = cols[i]
         t.add_column(
-            col.name,
-            no_wrap=not wide or col.whole,
+            cols[i].name,
+            no_wrap=not wide or cols[i].whole,
             overflow="fold" if wide else "ellipsis",
-            min_width=max((len(r[i]) for r in cells), default=0) if col.whole else None,
-            max_width=None if wide or col.whole or not tty else TEXT_WIDTH,
+            width=widths[i],
         )
     for r in cells:
         t.add_row(*(r[i] for i in shown))
@@ -136,6 +165,19 @@ def table(
     hidden = [cols[i].name for i in range(len(cols)) if i not in shown]
     if hidden:
         out.print(f"hidden at {out.width} columns: {', '.join(hidden)} (--wide shows all)")
+
+
+def paragraph(line: str) -> None:
+    """A line of prose, wrapped at word boundaries to the terminal's width (not cut mid-word
+    by the terminal); piped, it is printed as one line."""
+    out = console()
+    if not out.is_terminal:
+        click.echo(line)
+        return
+    lead = len(line) - len(line.lstrip("\n"))
+    click.echo(
+        "\n" * lead + textwrap.fill(line.lstrip("\n"), width=out.width, break_long_words=False)
+    )
 
 
 def is_tty() -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from camscan.cli import AppContext
-from camscan.cli.output import Column, emit_json, format_option, table, text
+from camscan.cli.output import Column, emit_json, format_option, paragraph, table, text
 from camscan.errors import UsageError
 from camscan.inventory import repository as repo
 from camscan.inventory.db import read_inventory, to_url
@@ -193,13 +193,13 @@ def plan(
             f"Phase {ph.number}: {_money(ph.total, cur)} ({ph.bands})",
             (
                 Column("band", 0),
-                Column("score", 3),
+                Column("score", 4),
                 Column("ip", 0, whole=True),
-                Column("site", 4),
+                Column("site", 5),
                 Column("made by", 0),
-                Column("brand", 2),
-                Column("model", 1),
-                Column("class", 5),
+                Column("brand", 3),
+                Column("model", 2),
+                Column("class", 6),
                 Column("cost", 0, whole=True),
             ),
             (
@@ -228,13 +228,18 @@ def plan(
                 f"  {text(i.device.get('ip'))} {text(i.device.get('manufacturer'))} "
                 f"{text(i.device.get('model'))} ({i.device_class}) {_money(i.cost, cur)}"
             )
-    click.echo(
-        f"\nTotals: {p.totals_line()}.\nFunded per site: "
+    say = paragraph
+    say(f"\nTotals: {p.totals_line()}.")
+    say(
+        "Funded per site: "
         + ("; ".join(f"{text(k)} {_money(v, cur)}" for k, v in p.by_site().items()) or "none")
-        + f". Unit costs: {p.costs.source}. A phase is one round of spending of at most the "
-        "budget (e.g. one financial year), P1 (replace now) first."
+        + f". Unit costs: {p.costs.source}."
     )
-    click.echo(
+    say(
+        "A phase is one round of spending of at most the budget (e.g. one financial year), "
+        "P1 (replace now) first."
+    )
+    say(
         "Scored with policy "
         + "; ".join(f"{text(k)}: {v}" if len(named) > 1 else v for k, v in named.items())
     )
