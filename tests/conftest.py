@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sample_site
 
 from camscan.errors import LabError
 from camscan.lab import site
@@ -108,3 +109,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"lab", "lab_lock"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.lab)
+
+
+@pytest.fixture
+def scored_site(tmp_path: Path) -> Iterator[sample_site.Site]:
+    """The sample site (two scans, a hostile device) in a real SQLite file, scored
+    (tests/shared/sample_site.py; used by the report, CLI and docs tests)."""
+    from camscan.scoring import rescore
+
+    s = sample_site.build(tmp_path / "inventory.db")
+    rescore(s.inv, today=sample_site.TODAY)
+    yield s
+    s.inv.close()

@@ -13,12 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from report_checks import SECTIONS, dump_dom, page_texts, png_ink, tools
 
 from tests.e2e.conftest import LabScan
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
-
-from report_checks import SECTIONS, dump_dom, page_texts, png_ink, tools
 
 pytestmark = pytest.mark.lab
 
