@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from camscan.config import DEFAULT_PORTS
 from camscan.lab.personalities._wire import (
     SYS_DESCR,
     SYS_NAME,
@@ -65,6 +66,22 @@ MODELLED = frozenset(
     }
 )
 _SKIP_ONLY = {"sadp", "wsdiscovery", "dahua_discovery", "ip", "mac", "probe_errors"}
+# What a default scan reads: SNMP needs a community the user gives, and a reply on a port
+# outside the default sweep is never asked.  A camera replayed from such evidence alone
+# would be a host no default scan can identify, counted as a miss in the ground truth.
+_OPT_IN = {"snmp"}
+
+
+def _seen_by_default_scan(body: dict[str, Any]) -> bool:
+    for key in set(body) - _SKIP_ONLY - _OPT_IN:
+        entries = body[key] if isinstance(body[key], list) else [body[key]]
+        if key not in ("http", "rtsp", "tls"):
+            return True
+        if any(isinstance(e, dict) and e.get("port") in DEFAULT_PORTS for e in entries):
+            return True
+    return False
+
+
 _IPV4_URL = re.compile(r"://\d{1,3}(?:\.\d{1,3}){3}")
 _CSEQ = re.compile(r"(?im)^CSeq: *\d+")
 _SNMP_NAMES = {"sysDescr": SYS_DESCR, "sysObjectID": SYS_OBJECT_ID, "sysName": SYS_NAME}
@@ -294,6 +311,8 @@ def personalities(documents: Iterable[Any]) -> tuple[Personality, ...]:
         kind = str(expect.get("device_type") or "")
         maker = str(expect.get("manufacturer") or "")
         if expect.get("is_camera") is True and kind in CAMERA_TYPES and maker:
+            if not _seen_by_default_scan(body):
+                continue
             if maker in MODELLED:
                 continue
             brand = str(expect.get("brand") or maker)
