@@ -26,6 +26,7 @@ from camscan.observations import Observation
 from camscan.protocols import ParseError
 from camscan.protocols._message import parse_message
 from camscan.protocols.http import decode_body
+from camscan.protocols.wsdiscovery import parse_wsdiscovery
 
 if TYPE_CHECKING:
     from camscan.discovery.host import Host
@@ -236,13 +237,10 @@ async def run(host: Host, probe_entry: Probe) -> list[Observation]:
 
 
 def xaddrs(raw: bytes) -> list[str]:
-    """The device service URLs of a WS-Discovery ProbeMatches (empty when unreadable)."""
+    """The device service URLs of a WS-Discovery reply (empty when unreadable), read by the
+    one WS-Discovery parser, which also reads replies cut off or oddly prefixed."""
     try:
-        root = ElementTree.fromstring(raw)
-    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        message = parse_wsdiscovery(raw)
+    except ParseError:
         return []
-    urls: list[str] = []
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag.endswith("XAddrs") and el.text:
-            urls.extend(u for u in el.text.split() if u.startswith("http"))
-    return urls
+    return [u for m in message.matches for u in m.xaddrs if u.startswith("http")]
