@@ -43,6 +43,27 @@ class Observation:
     error: str | None = None
 
     @classmethod
+    def failed(
+        cls,
+        probe: str,
+        ip: str,
+        error: BaseException | str,
+        *,
+        port: int | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Observation:
+        """The record of a probe that failed: one line of at most 200 characters (an
+        exception is written as its type and message)."""
+        text = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else error
+        return cls(
+            probe=probe,
+            ip=ip,
+            port=port,
+            meta=dict(meta or {}),
+            error=" ".join(text.split())[:200],
+        )
+
+    @classmethod
     def capped(
         cls,
         probe: str,

@@ -88,3 +88,13 @@ def test_empty_and_mac_argument() -> None:
         "ip": "10.0.0.2",
         "mac": "aa:bb:cc:dd:ee:ff",
     }
+
+
+def test_a_failure_is_one_short_line() -> None:
+    from camscan.observations import Observation
+
+    obs = Observation.failed("rtsp", "192.0.2.1", OSError("reset\nby peer " + "x" * 400), port=554)
+    assert obs.error is not None and obs.error.startswith("OSError: reset by peer")
+    assert "\n" not in obs.error and len(obs.error) == 200
+    assert obs.raw == b"" and obs.port == 554
+    assert Observation.failed("scan", "192.0.2.1", "budget spent").error == "budget spent"

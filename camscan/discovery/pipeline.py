@@ -356,18 +356,18 @@ class Pipeline:
                     raise
                 except Exception as err:  # a probe's bug must not lose the scan
                     obs.append(
-                        Observation(
-                            probe="scan",
-                            ip=live.ip,
-                            error=f"internal error in a probe: {type(err).__name__}: {err}"[:300],
+                        Observation.failed(
+                            "scan",
+                            live.ip,
+                            f"internal error in a probe: {type(err).__name__}: {err}",
                         )
                     )
         except TimeoutError:
             obs.append(
-                Observation(
-                    probe="scan",
-                    ip=live.ip,
-                    error=f"host time budget of {self.opt.host_budget:.0f} s exhausted; "
+                Observation.failed(
+                    "scan",
+                    live.ip,
+                    f"host time budget of {self.opt.host_budget:.0f} s exhausted; "
                     "the probes still running were stopped (raise --host-budget)",
                 )
             )

@@ -40,11 +40,9 @@ async def probe(
             *(ObjectType(ObjectIdentity(oid)) for oid in OIDS.values()),
         )
     except Exception as err:
-        return Observation(
-            probe="snmp", ip=ip, port=161, error=f"{type(err).__name__}: {err}"[:200]
-        )
+        return Observation.failed("snmp", ip, err, port=161)
     if err_ind or err_stat:
-        return Observation(probe="snmp", ip=ip, port=161, error=str(err_ind or err_stat)[:200])
+        return Observation.failed("snmp", ip, str(err_ind or err_stat), port=161)
     names = {v: k for k, v in OIDS.items()}
     meta: dict[str, str] = {}
     for oid, value in binds:

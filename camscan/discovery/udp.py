@@ -171,14 +171,7 @@ async def run(host: Host, probe: Probe) -> list[Observation]:
             sent=sent,
         )
     except OSError as err:
-        return [
-            Observation(
-                probe=msg.name,
-                ip=host.ip,
-                port=msg.port,
-                error=f"{type(err).__name__}: {err}"[:200],
-            )
-        ]
+        return [Observation.failed(msg.name, host.ip, err, port=msg.port)]
     finally:
         host.count(sent[0])
     out: list[Observation] = []
