@@ -56,7 +56,7 @@ DOCUMENT_KEYS = frozenset(
 # the project; anything on this machine (an absolute path, the research notes) is refused.
 _CITATION = re.compile(r"^(?:https?://\S+|[\w.-]+/[\w.-]+:\S+)")
 _LOCAL = re.compile(
-    r"^(?:/|~|\.{1,2}/|file:)|(?:^|[\s(])(?:/work/|/tmp/|/home/|/root/|file:|research/)"
+    r"^(?:/|~|\.{1,2}/|file:)|(?:^|[\s(])(?:/(?:work|tmp|home|root|srv|mnt)/|file:|research/)"
 )
 # Addresses a corpus may show: documentation ranges (RFC 5737, RFC 3849).  Inside replies,
 # private, loopback, link-local and multicast addresses are harmless and kept as sent.

@@ -122,8 +122,9 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"source": "/work/shared/research/fingerprints.md"}, "never a local path"),
+        ({"source": "/srv/notes/research/fingerprints.md"}, "never a local path"),
         ({"source": "research/fingerprints.md 14"}, "never a local path"),
+        ({"source": "capture in /home/me/notes.md"}, "never a local path"),
         ({"source": ""}, "source must be a citation"),
         ({"expect": {"is_camera": False, "confidence": 0.9}}, "unknown keys ['confidence']"),
         ({"expect": {"device_type": "printer"}}, "expect.device_type must be one of"),
