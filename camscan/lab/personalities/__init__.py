@@ -33,23 +33,11 @@ from camscan.lab.personalities import (
 )
 from camscan.lab.personalities.base import Personality
 
-# Canonical maker names used in ground truth: the camera makers as camscan/fingerprints/
-# manufacturers.yaml spells them (team brief), and the makers of the ordinary hosts.
-CANONICAL_MANUFACTURERS: frozenset[str] = frozenset(
+# Canonical maker names used in ground truth: the camera makers of the family modules as
+# camscan/fingerprints/ spells them (corpus_replay.MODELLED, the one list of them), and the
+# makers of the ordinary hosts.
+CANONICAL_MANUFACTURERS: frozenset[str] = corpus_replay.MODELLED | frozenset(
     {
-        "Hikvision",
-        "Dahua",
-        "Axis",
-        "Hanwha",
-        "Bosch",
-        "Uniview",
-        "Vivotek",
-        "Mobotix",
-        "Ubiquiti",
-        "Reolink",
-        "Xiongmai",
-        "Milesight",
-        # ordinary hosts
         "HP",
         "Brother",
         "Dell",

@@ -48,7 +48,8 @@ from camscan.lab.personalities.base import (
 )
 
 CAMERA_TYPES = ("camera", "nvr", "dvr", "encoder")
-# Makers of the family modules (hikvision.py ... milesight.py), left out of the replay.
+# Makers of the family modules (hikvision.py ... milesight.py): the lab models them itself,
+# so the replay leaves them out (and the ground truth's maker names start from this list).
 MODELLED = frozenset(
     {
         "Hikvision",
