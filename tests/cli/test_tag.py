@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sample_site import Site
+from sample_site import cli_run as run
 
 from camscan.cli import cli
-
-
-def run(site: Site, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(site.path), *args], catch_exceptions=False)
 
 
 def record(site: Site, ref: str) -> dict[str, object]:

@@ -12,3 +12,13 @@ def site(tmp_path: Path) -> sample_site.Site:
     s = sample_site.build(tmp_path / "inventory.db")
     yield s
     s.inv.close()
+
+
+@pytest.fixture(autouse=True)
+def private_vulns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every scoring test reads and writes its own vulnerability copy and no policy from the
+    environment (a user's data must not change what a test sees)."""
+    path = tmp_path / "user-vulns.json"
+    monkeypatch.setenv("CAMSCAN_VULNS", str(path))
+    monkeypatch.delenv("CAMSCAN_POLICY", raising=False)
+    return path

@@ -6,23 +6,11 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sample_site import Site
+from sample_site import cli_run as run
 
 from camscan.cli import cli
-
-
-@pytest.fixture(autouse=True)
-def private_vulns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "user-vulns.json"
-    monkeypatch.setenv("CAMSCAN_VULNS", str(path))
-    monkeypatch.delenv("CAMSCAN_POLICY", raising=False)
-    return path
-
-
-def run(site: Site, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(site.path), *args], catch_exceptions=False)
 
 
 def test_rescore_then_explain_and_show(site: Site) -> None:

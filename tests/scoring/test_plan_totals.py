@@ -7,21 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from sample_site import Site
+from sample_site import cli_run as run
 
-from camscan.cli import cli
 from camscan.scoring.plan import build_plan, device_class, load_costs
-
-
-@pytest.fixture(autouse=True)
-def private_vulns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CAMSCAN_VULNS", str(tmp_path / "user-vulns.json"))
-    monkeypatch.delenv("CAMSCAN_POLICY", raising=False)
-
-
-def run(site: Site, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(site.path), *args], catch_exceptions=False)
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sample_site import Site
+from sample_site import cli_run as run
 
 from camscan.cli import cli
 
@@ -22,18 +22,6 @@ KEV = {
          "requiredAction": "The impacted product is end-of-life; discontinue use.", "notes": ""}
     ],
 }  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def private_vulns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "user-vulns.json"
-    monkeypatch.setenv("CAMSCAN_VULNS", str(path))
-    monkeypatch.delenv("CAMSCAN_POLICY", raising=False)
-    return path
-
-
-def run(site: Site, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(site.path), *args], catch_exceptions=False)
 
 
 def policies(site: Site) -> set[str]:

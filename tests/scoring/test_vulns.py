@@ -59,13 +59,6 @@ def device(**kw: Any) -> dict[str, Any]:
     return {"id": 1, "ip": "10.0.0.1", **verdict(**kw)}
 
 
-@pytest.fixture(autouse=True)
-def private_vulns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "user-vulns.json"
-    monkeypatch.setenv("CAMSCAN_VULNS", str(path))
-    return path
-
-
 def test_shipped_data_is_dated_and_sourced() -> None:
     data = load_vulns()
     assert data.data_date == "2026-08-22" and data.kev_catalog_version == "2026.08.21"

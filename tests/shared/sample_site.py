@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner, Result
+
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory, open_inventory
 from camscan.observations import Observation
@@ -311,3 +313,11 @@ def build(path: Path, *, two_scans: bool = True) -> Site:
         second, more = record(inv, second_scan_hosts())
         ids.update(more)
     return Site(inv, path, (first, second), ids)
+
+
+def cli_run(site: Site, *args: str) -> Result:
+    """``camscan --db <the site's file> ARGS`` through click's test runner (exceptions
+    propagate, so a traceback fails the test)."""
+    from camscan.cli import cli
+
+    return CliRunner().invoke(cli, ["--db", str(site.path), *args], catch_exceptions=False)
