@@ -123,6 +123,13 @@ def schema_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def head_revision() -> str:
+    """The newest schema revision this camscan knows (the head of its migrations)."""
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
 def open_inventory(db: str, *, upgrade: bool = True) -> Inventory:
     """Open (creating or upgrading) the inventory at ``db``, a path or SQLAlchemy URL."""
     url = to_url(db)

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import inspect
 
 from camscan.errors import DatabaseError
-from camscan.inventory.db import open_inventory, schema_revision, upgrade_to
+from camscan.inventory.db import head_revision, open_inventory, schema_revision, upgrade_to
 from camscan.inventory.models import Base
 
 
 def test_empty_file_reaches_head(tmp_path: Path) -> None:
     inv = open_inventory(str(tmp_path / "new.db"))
-    assert schema_revision(inv.engine) == "0003"
+    assert schema_revision(inv.engine) == head_revision()
     insp = inspect(inv.engine)
     for table in Base.metadata.tables.values():
         have = {c["name"] for c in insp.get_columns(table.name)}
@@ -42,7 +42,7 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
     con.close()
 
     inv = open_inventory(str(path))
-    assert schema_revision(inv.engine) == "0003"
+    assert schema_revision(inv.engine) == head_revision()
     from camscan.inventory import repository as repo
 
     rows = repo.list_devices(inv)

@@ -10,7 +10,13 @@ import pytest
 import sqlalchemy as sa
 
 from camscan.inventory import repository as repo
-from camscan.inventory.db import Inventory, open_inventory, schema_revision, upgrade_to
+from camscan.inventory.db import (
+    Inventory,
+    head_revision,
+    open_inventory,
+    schema_revision,
+    upgrade_to,
+)
 from camscan.scoring import policies_in_force, store_policy
 from camscan.scoring.policy import load_policy
 from tests.inventory.conftest import pg_url
@@ -35,7 +41,7 @@ def test_upgrade_from_0002_on_sqlite_keeps_sites(tmp_path: Path) -> None:
     assert "site_policy" not in tables
     con.close()
     inv = open_inventory(str(path))
-    assert schema_revision(inv.engine) == "0003"
+    assert schema_revision(inv.engine) == head_revision()
     assert repo.site_names(inv) == ["Ward A"] and repo.site_policies(inv) == {}
     inv.close()
 
@@ -55,7 +61,7 @@ def test_upgrade_from_0002_on_postgresql() -> None:
         assert "site_policy" not in sa.inspect(conn).get_table_names()
     engine.dispose()
     inv = open_inventory(url)
-    assert schema_revision(inv.engine) == "0003"
+    assert schema_revision(inv.engine) == head_revision()
     cols = {c["name"] for c in sa.inspect(inv.engine).get_columns("site_policy")}
     assert cols == {"site_id", "name", "version", "source", "sha256", "text", "set_at"}
     assert repo.site_names(inv) == ["Ward A"]
