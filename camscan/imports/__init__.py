@@ -46,9 +46,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from camscan.errors import UsageError
+from camscan.fingerprint.verdict import Verdict
 from camscan.observations import Observation
 
 __all__ = [
@@ -101,7 +102,7 @@ class ImportedHost:
     hostname: str | None = None
     vlan: str | None = None
     switch_port: str | None = None
-    verdict: Mapping[str, Any] | None = None
+    verdict: Verdict | None = None
     seen_at: datetime | None = None
     where: str = ""  # the record it came from, for messages ("line 12", "host 10.0.0.5")
 

@@ -1,0 +1,513 @@
+"""The import use case: hosts a file (or a capture) describes -> engine -> inventory.
+
+``camscan import FILE`` and ``camscan listen`` both end here.  A format reader
+(camscan/imports) yields :class:`~camscan.imports.ImportedHost` records carrying
+Observations; :func:`ingest` turns each into the same evidence document a live scan
+builds, identifies it with the same engine (camscan.app.identify), and stores it under a
+scan record of kind ``import`` with the file's provenance (camscan/inventory/models_imports.py),
+through the repository's ``record_hosts``, so the usual identity rules (MAC, serial, ONVIF
+endpoint, IP) merge imported hosts with scanned devices.
+
+The contract, in order:
+
+1. Idempotent: a source with a sha256 already imported into the site adds nothing, and
+   the report says when it was imported (``status == "already imported"``).
+2. Validate first: the whole source is read and every host identified before anything is
+   written, so a fatal input error (:class:`~camscan.imports.ImportFormatError`, exit 2)
+   leaves the inventory exactly as it was.  Records a reader could not use are counted
+   (``record_errors``) and the rest imported (the CLI exits 1 for such a partial import).
+3. Merge, not overwrite: a host that matches a stored device is identified on the device's
+   stored evidence plus what the file adds (a MAC-table row gives a routed camera its MAC
+   without losing what a scan learnt of it); the stored evidence is carried into the
+   import's scan (``meta["carried_from_scan"]``) so a later re-identification sees it.
+4. Marked: a device seen only through imports says so in its verdict's notes, with what a
+   scan would add; the import scan's options carry ``kind``, ``source`` and ``format``.
+5. Rescored through the app layer, as after a scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from camscan.imports import (
+    SNIFF_BYTES,
+    Format,
+    ImportedHost,
+    ImportFormatError,
+    ReadContext,
+    RecordError,
+    detect,
+    format_named,
+)
+from camscan.inventory import models as m
+from camscan.inventory import repository as repo
+from camscan.inventory.db import Inventory
+from camscan.inventory.identity import IdentityKeys
+from camscan.inventory.models_imports import ImportFile
+from camscan.observations import Observation, evidence_document
+
+if TYPE_CHECKING:
+    from camscan.fingerprint.engine import Engine
+    from camscan.fingerprint.verdict import Verdict
+
+__all__ = [
+    "ImportSource",
+    "IngestReport",
+    "import_file",
+    "ingest",
+    "open_import",
+]
+
+WRITE_BATCH = 256  # hosts per transaction
+ERROR_SAMPLES = 20  # record errors kept word for word on the report
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """Where the hosts come from (stored as the import's provenance)."""
+
+    name: str  # a file's base name, or an interface for a live capture
+    format: str  # the Format's name
+    origin: str  # how devices seen only through it are marked: import:nmap-xml, listen
+    sha256: str | None = None  # None: not a file (a live capture); no idempotency then
+    size: int | None = None
+    scan_would_add: str = "the devices' own replies (HTTP, RTSP, ONVIF, discovery)"
+
+
+@dataclass
+class IngestReport:
+    """What an import did (or, dry run, would do), for the summary table and --json."""
+
+    source: ImportSource
+    site: str
+    status: str = "imported"  # imported | already imported | dry run
+    scan_id: int | None = None
+    hosts: int = 0
+    cameras: int = 0
+    makers: Counter[str] = field(default_factory=Counter)  # camera manufacturer -> count
+    white_labels: int = 0
+    new_devices: int = 0
+    updated_devices: int = 0
+    record_errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    imported_before: str | None = None  # when the same file was first imported
+    device_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.source.name,
+            "format": self.source.format,
+            "source": self.source.origin,
+            "sha256": self.source.sha256,
+            "size": self.source.size,
+            "site": self.site,
+            "status": self.status,
+            "scan_id": self.scan_id,
+            "hosts": self.hosts,
+            "cameras": self.cameras,
+            "makers": dict(sorted(self.makers.items())),
+            "white_labels": self.white_labels,
+            "new_devices": self.new_devices,
+            "updated_devices": self.updated_devices,
+            "record_errors": self.record_errors,
+            "error_samples": list(self.error_samples),
+            "imported_before": self.imported_before,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+# --- reading a file --------------------------------------------------------------------
+
+
+class _CountingRaw(io.RawIOBase):
+    """A raw reader that reports how many bytes have been read (for progress)."""
+
+    def __init__(self, f: BinaryIO, on_bytes: Callable[[int], None] | None) -> None:
+        self._f = f
+        self._on_bytes = on_bytes
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = self._f.readinto(b)  # type: ignore[attr-defined]
+        n = int(n or 0)
+        self.done += n
+        if self._on_bytes is not None and n:
+            self._on_bytes(self.done)
+        return n
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_import(
+    path: Path,
+    *,
+    format_name: str | None = None,
+    options: Mapping[str, str] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> tuple[ImportSource, Iterator[ImportedHost | RecordError]]:
+    """Recognise ``path`` (or take ``format_name``), hash it, and return its provenance with
+    a lazy iterator of its records (the file is read as the iterator is consumed, in
+    bounded memory; ``on_bytes`` is told how far).  A file camscan does not read is an
+    ImportFormatError naming the formats tried."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError as err:
+        raise ImportFormatError(f"cannot read {path}: {err.strerror or err}") from None
+    if not path.is_file():
+        raise ImportFormatError(f"{path} is not a file")
+    fmt = format_named(format_name) if format_name else detect(head, path.name)
+    source = ImportSource(
+        name=path.name,
+        format=fmt.name,
+        origin=fmt.origin,
+        sha256=_sha256(path),
+        size=size,
+        scan_would_add=fmt.scan_would_add,
+    )
+    context = ReadContext(filename=path.name, size=size, options=dict(options or {}))
+    return source, _records(path, fmt, context, on_bytes)
+
+
+def _records(
+    path: Path, fmt: Format, context: ReadContext, on_bytes: Callable[[int], None] | None
+) -> Iterator[ImportedHost | RecordError]:
+    with path.open("rb", buffering=0) as f:
+        raw = _CountingRaw(f, on_bytes)
+        with io.BufferedReader(raw, buffer_size=1 << 16) as stream:
+            yield from fmt.read(stream, context)
+
+
+# --- merging what a file says about one host -------------------------------------------
+
+
+@dataclass
+class _Host:
+    """One host, merged from every record about it."""
+
+    ip: str | None
+    mac: str | None
+    observations: list[Observation] = field(default_factory=list)
+    hostname: str | None = None
+    vlan: str | None = None
+    switch_port: str | None = None
+    verdict: Verdict | None = None
+
+    def add(self, rec: ImportedHost) -> None:
+        self.ip = rec.ip or self.ip
+        self.mac = self.mac or rec.mac
+        self.observations.extend(rec.observations)
+        self.hostname = rec.hostname or self.hostname
+        self.vlan = rec.vlan or self.vlan
+        self.switch_port = rec.switch_port or self.switch_port
+        self.verdict = rec.verdict or self.verdict
+
+
+def _normal_mac(mac: str | None) -> str | None:
+    from camscan.inventory.identity import normalise_mac
+
+    return normalise_mac(mac) if mac else None
+
+
+def _merge(records: Iterable[ImportedHost | RecordError], report: IngestReport) -> list[_Host]:
+    """Records -> hosts: the same MAC, or the same IP without a different MAC, is one host."""
+    hosts: list[_Host] = []
+    by_mac: dict[str, _Host] = {}
+    by_ip: dict[str, _Host] = {}
+    for rec in records:
+        if isinstance(rec, RecordError):
+            report.record_errors += 1
+            if len(report.error_samples) < ERROR_SAMPLES:
+                report.error_samples.append(str(rec)[:300])
+            continue
+        mac = _normal_mac(rec.mac)
+        if rec.mac and not mac:
+            report.record_errors += 1
+            if len(report.error_samples) < ERROR_SAMPLES:
+                report.error_samples.append(f"{rec.where or rec.ip}: unreadable MAC {rec.mac!r}")
+        if not rec.ip and not mac:
+            continue
+        rec = replace(rec, mac=mac)
+        host = by_mac.get(mac) if mac else None
+        if host is None and rec.ip and rec.ip in by_ip:
+            cand = by_ip[rec.ip]
+            if mac is None or cand.mac is None:
+                host = cand
+        if host is None:
+            host = _Host(ip=rec.ip, mac=mac)
+            hosts.append(host)
+        host.add(rec)
+        if host.mac:
+            by_mac[host.mac] = host
+        if host.ip:
+            by_ip[host.ip] = host
+    return hosts
+
+
+def _address_observation(host: _Host, source: ImportSource) -> Observation | None:
+    """What the file says of the host's addresses, kept as an ARP-like observation (the
+    evidence document takes its MAC; the hostname, VLAN and port stay in its meta)."""
+    meta: dict[str, Any] = {}
+    for key in ("mac", "hostname", "vlan", "switch_port"):
+        value = getattr(host, key)
+        if value:
+            meta[key] = value
+    if not meta:
+        return None
+    meta["reconstructed"] = f"{source.format} address record"
+    return Observation(probe="arp", ip=host.ip or "", meta=meta)
+
+
+# --- identification against the stored inventory ----------------------------------------
+
+
+@dataclass
+class _Planned:
+    host: _Host
+    observations: list[Observation]
+    verdict: Verdict
+    device_id: int | None  # the stored device it merges with (None: a new device)
+
+
+def _stored(
+    s: Session, site_id: int | None, keys: IdentityKeys
+) -> tuple[int | None, list[Observation], set[str]]:
+    """The stored device these keys match: its id, its latest observations, and what has
+    seen it (scan, import:...)."""
+    if site_id is None:
+        return None, [], set()
+    dev = repo.match_device(s, site_id, keys)
+    if dev is None:
+        return None, [], set()
+    rows = s.scalars(
+        select(m.Observation)
+        .where(m.Observation.device_id == dev.id, m.Observation.scan_id == dev.last_scan_id)
+        .order_by(m.Observation.id)
+    ).all()
+    prior = []
+    for o in rows:
+        meta = dict(o.meta or {})
+        meta.setdefault("carried_from_scan", o.scan_id)
+        prior.append(
+            Observation(
+                probe=o.probe,
+                ip=o.ip,
+                port=o.port,
+                raw=o.raw,
+                truncated=o.truncated,
+                meta=meta,
+                error=o.error,
+            )
+        )
+    seen_by = {
+        str((opts or {}).get("source") or "scan")
+        for opts in s.scalars(
+            select(m.Scan.options).join(m.Sighting).where(m.Sighting.device_id == dev.id)
+        )
+    }
+    return dev.id, prior, seen_by
+
+
+def _plan(
+    s: Session, site_id: int | None, host: _Host, source: ImportSource, engine: Engine
+) -> _Planned:
+    from camscan.app.identify import identify_document
+
+    new = list(host.observations)
+    addr = _address_observation(host, source)
+    if addr is not None:
+        new.append(addr)
+    new = [replace(o, meta={**o.meta, "import": source.format}) for o in new]
+    carried = host.verdict
+    keys = IdentityKeys.from_seen(host.ip, host.mac, carried.to_dict() if carried else {})
+    dev_id, prior, seen_by = _stored(s, site_id, keys)
+
+    def judge(prior: list[Observation]) -> tuple[list[Observation], Verdict]:
+        fresh = {(o.probe, o.port) for o in new if o.probe != "arp"}
+        kept = [o for o in prior if (o.probe, o.port) not in fresh]
+        obs = kept + new
+        if carried is not None and not any(o.probe != "arp" for o in obs):
+            return obs, replace(carried, notes=list(carried.notes))
+        doc = evidence_document(host.ip, obs, mac=host.mac)
+        return obs, identify_document(engine, doc)
+
+    obs, verdict = judge(prior)
+    # The verdict may name a serial or ONVIF endpoint that matches another stored device.
+    keys2 = IdentityKeys.from_seen(host.ip, host.mac, verdict.to_dict())
+    if keys2 != keys:
+        dev2, prior2, seen2 = _stored(s, site_id, keys2)
+        if dev2 is not None and dev2 != dev_id:
+            dev_id, seen_by = dev2, seen2
+            obs, verdict = judge(prior2)
+    seen_by.add(source.origin)
+    if "scan" not in seen_by:
+        verdict.notes = [
+            *verdict.notes,
+            f"seen only through {', '.join(sorted(seen_by))}, never scanned: a scan would "
+            f"add {source.scan_would_add}",
+        ]
+    return _Planned(host=host, observations=obs, verdict=verdict, device_id=dev_id)
+
+
+def _site_id(s: Session, site: str) -> int | None:
+    found: int | None = s.scalar(select(m.Site.id).where(m.Site.name == site))
+    return found
+
+
+def _already(s: Session, site_id: int | None, sha256: str | None) -> str | None:
+    if site_id is None or sha256 is None:
+        return None
+    row = s.scalars(
+        select(ImportFile).where(ImportFile.site_id == site_id, ImportFile.sha256 == sha256)
+    ).first()
+    if row is None:
+        return None
+    return f"{row.imported_at.isoformat(timespec='seconds')} (scan {row.scan_id})"
+
+
+# --- the use case -----------------------------------------------------------------------
+
+
+def ingest(
+    inv: Inventory,
+    *,
+    site: str,
+    source: ImportSource,
+    hosts: Iterable[ImportedHost | RecordError],
+    dry_run: bool = False,
+    engine: Engine | None = None,
+    on_host: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Import ``hosts`` into ``site`` (see the module docstring for the contract); returns
+    the report.  ``on_host`` is told how many hosts have been identified so far."""
+    from camscan.app.scores import rescore
+
+    started = time.monotonic()
+    report = IngestReport(source=source, site=site)
+    if dry_run:
+        report.status = "dry run"
+    with inv.session() as s:
+        site_id = _site_id(s, site)
+        report.imported_before = _already(s, site_id, source.sha256)
+    if report.imported_before is not None:
+        report.status = "already imported"
+        report.seconds = time.monotonic() - started
+        return report
+
+    merged = _merge(hosts, report)  # reads the whole source: fatal errors raise here
+    if engine is None:
+        from camscan.fingerprint import load_engine
+
+        engine = load_engine()
+    planned: list[_Planned] = []
+    by_device: dict[int, _Planned] = {}
+    with inv.session() as s:
+        for host in merged:
+            p = _plan(s, site_id, host, source, engine)
+            if p.device_id is not None and p.device_id in by_device:
+                # Two records of the file are one stored device: one host, one sighting.
+                first = by_device[p.device_id]
+                first.host.add(
+                    ImportedHost(ip=host.ip, mac=host.mac, observations=tuple(host.observations))
+                )
+                idx = planned.index(first)
+                planned[idx] = _plan(s, site_id, first.host, source, engine)
+                by_device[p.device_id] = planned[idx]
+                continue
+            planned.append(p)
+            if p.device_id is not None:
+                by_device[p.device_id] = p
+            if on_host is not None:
+                on_host(len(planned))
+    for p in planned:
+        report.hosts += 1
+        if p.device_id is None:
+            report.new_devices += 1
+        else:
+            report.updated_devices += 1
+        if p.verdict.is_camera:
+            report.cameras += 1
+            report.makers[p.verdict.manufacturer or "unknown"] += 1
+            report.white_labels += int(p.verdict.white_label)
+    if dry_run:
+        report.seconds = time.monotonic() - started
+        return report
+
+    scope = {"import": {"file": source.name, "format": source.format, "sha256": source.sha256}}
+    options = {
+        "kind": "import",
+        "source": source.origin,
+        "format": source.format,
+        "file": source.name,
+        "sha256": source.sha256,
+        "size": source.size,
+    }
+    scan_id = repo.start_scan(inv, site, scope, options)
+    report.scan_id = scan_id
+    status = "failed"
+    try:
+        for i in range(0, len(planned), WRITE_BATCH):
+            batch = planned[i : i + WRITE_BATCH]
+            rows = [(p.host.ip, p.host.mac, p.observations, p.verdict) for p in batch]
+            report.device_ids.extend(repo.record_hosts(inv, scan_id, rows))
+        status = "complete"
+    finally:
+        repo.finish_scan(inv, scan_id, status, len(planned))
+    with inv.session() as s:
+        s.add(
+            ImportFile(
+                scan_id=scan_id,
+                site_id=_site_id(s, site),
+                name=source.name[:255],
+                sha256=source.sha256,
+                size=source.size,
+                format=source.format,
+                source=source.origin,
+                hosts=report.hosts,
+                record_errors=report.record_errors,
+            )
+        )
+    rescore(inv)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def import_file(
+    inv: Inventory,
+    path: Path | str,
+    *,
+    site: str,
+    format_name: str | None = None,
+    dry_run: bool = False,
+    on_bytes: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Open, recognise and ingest one file (the whole of `camscan import FILE`)."""
+    source, records = open_import(Path(os.fspath(path)), format_name=format_name, on_bytes=on_bytes)
+    return ingest(inv, site=site, source=source, hosts=records, dry_run=dry_run)
