@@ -16,10 +16,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: test
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml lab/pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev]' -e ./lab
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -33,8 +33,8 @@ deps:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check camscan tests bench
-	$(BIN)/ruff format --check camscan tests bench || (echo "run: $(BIN)/ruff format camscan tests bench"; exit 1)
+	$(BIN)/ruff check camscan lab tests bench
+	$(BIN)/ruff format --check camscan lab tests bench || (echo "run: $(BIN)/ruff format camscan lab tests bench"; exit 1)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -50,7 +50,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not lab and not postgres and not root" -p no:cacheprovider
 
 demo: deps $(STAMP)
-	$(BIN)/python -m camscan.demo
+	$(BIN)/python -m camscan_lab.demo
 
 bench: deps $(STAMP)
 	$(BIN)/python bench/run.py
@@ -59,7 +59,7 @@ docs: $(STAMP)
 	$(BIN)/python -m camscan.cli.reference docs/cli-reference.md
 
 lab-down: $(STAMP)
-	$(BIN)/camscan lab down
+	$(BIN)/camscan-lab down
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -23,7 +23,8 @@ from typing import Any
 
 LOCK_PATH = Path("/tmp/camscan-lab.lock")
 CAMSCAN = [sys.executable, "-m", "camscan"]
-# Keys under which `camscan lab status --json` may name the scanner's namespace.
+CAMSCAN_LAB = [sys.executable, "-m", "camscan_lab"]  # the lab distribution (lab/)
+# Keys under which `camscan-lab status --json` may name the scanner's namespace.
 _NS_KEYS = ("scanner_netns", "scanner_namespace", "scanner_ns", "scanner")
 
 
@@ -46,7 +47,7 @@ class Lab:
         """``cmd`` wrapped to run in the lab's scanner namespace (never the host's)."""
         if self.netns:
             return ["ip", "netns", "exec", self.netns, *cmd]
-        return [*CAMSCAN, "lab", "run", "--", *cmd]
+        return [*CAMSCAN_LAB, "run", "--", *cmd]
 
 
 def _sh(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
@@ -69,31 +70,31 @@ def _netns_from_status(status: dict[str, Any]) -> str | None:
 def lab_down(timeout: float = 120) -> None:
     """Remove any lab (idempotent); a failure is reported, not raised, as we may be exiting."""
     try:
-        proc = _sh([*CAMSCAN, "lab", "down"], timeout)
+        proc = _sh([*CAMSCAN_LAB, "down"], timeout)
     except subprocess.TimeoutExpired:
-        print(f"warning: `camscan lab down` took over {timeout:.0f} s", file=sys.stderr)
+        print(f"warning: `camscan-lab down` took over {timeout:.0f} s", file=sys.stderr)
         return
     if proc.returncode != 0:
-        print(f"warning: `camscan lab down` failed: {proc.stderr.strip()[-500:]}", file=sys.stderr)
+        print(f"warning: `camscan-lab down` failed: {proc.stderr.strip()[-500:]}", file=sys.stderr)
 
 
 def lab_up(devices: int, seed: int, truth_path: Path, *, mix: str, timeout: float) -> Lab:
     """Bring up a lab of ``devices`` hosts and time it (the whole `lab up` command)."""
     lab_down()
-    cmd = [*CAMSCAN, "lab", "up", "--devices", str(devices), "--seed", str(seed)]
+    cmd = [*CAMSCAN_LAB, "up", "--devices", str(devices), "--seed", str(seed)]
     cmd += ["--mix", mix, "--truth", str(truth_path)]
     start = time.monotonic()
     try:
         proc = _sh(cmd, timeout)
     except subprocess.TimeoutExpired:
         raise BenchError(
-            f"`camscan lab up --devices {devices}` took over {timeout:.0f} s"
+            f"`camscan-lab up --devices {devices}` took over {timeout:.0f} s"
         ) from None
     elapsed = time.monotonic() - start
     if proc.returncode != 0:
-        raise BenchError(f"`camscan lab up` failed: {proc.stderr.strip()[-2000:]}")
+        raise BenchError(f"`camscan-lab up` failed: {proc.stderr.strip()[-2000:]}")
     truth = json.loads(truth_path.read_text())
-    status_proc = _sh([*CAMSCAN, "lab", "status", "--json"], 60)
+    status_proc = _sh([*CAMSCAN_LAB, "status", "--json"], 60)
     try:
         status = json.loads(status_proc.stdout) if status_proc.returncode == 0 else {}
     except json.JSONDecodeError:

@@ -45,7 +45,7 @@ from bench.nmap_map import attribute  # noqa: E402
 from bench.nmap_xml import NmapRun, parse_nmap_xml  # noqa: E402
 from bench.report import Table, append_results, fmt_mib, fmt_s, ratio  # noqa: E402
 from camscan.config import DEFAULT_PORTS  # noqa: E402
-from camscan.lab.population import MAX_DEVICES  # noqa: E402
+from camscan_lab.population import MAX_DEVICES  # noqa: E402
 
 SEED = 2026
 TARGETS = ("10.77.0.0/22", "10.77.8.0/24")  # the lab's local and routed segments
@@ -367,7 +367,7 @@ def bring_up(devices: int, work: Path, budget: Budget, res: Results, step_max: f
         devices, SEED, work / f"truth-{devices}.json", mix="default", timeout=budget.cap(step_max)
     )
     res.lab_up[devices] = lab.up_seconds
-    note = "tools ran through `camscan lab run --` (no namespace name in `lab status`)"
+    note = "tools ran through `camscan-lab run --` (no namespace name in `lab status`)"
     if lab.netns is None and note not in res.notes:
         res.notes.append(note)
     return lab
@@ -487,7 +487,7 @@ def scale_table(res: Results) -> Table:
             )
         )
     t.notes.append(
-        "lab up: wall time of `camscan lab up --devices N` (namespaces, links, "
+        "lab up: wall time of `camscan-lab up --devices N` (namespaces, links, "
         "the simulator) for that lab size."
     )
     t.notes.append(
@@ -497,7 +497,7 @@ def scale_table(res: Results) -> Table:
     )
     t.notes.append(
         f"The largest lab is {MAX_DEVICES:,} hosts: the lab's address plan (a /22 local and a "
-        "/24 routed segment, camscan/lab/population.py) holds no more; 4,000 hosts need a "
+        "/24 routed segment, lab/camscan_lab/population.py) holds no more; 4,000 hosts need a "
         "wider plan. Memory and the 2 cores are not the limit at that size."
     )
     return t

@@ -21,7 +21,7 @@ import pytest
 import sample_site
 
 from camscan.errors import LabError
-from camscan.lab import site
+from camscan_lab import site
 
 LOCK_WAIT = 900.0  # another lab user (a bench, another test run) may hold the lock
 

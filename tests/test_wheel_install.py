@@ -111,3 +111,18 @@ def test_scan_of_loopback_with_the_installed_copy(
     assert "1 of 1 addresses answered" in r.stderr
     r = run(installed, tmp_path, "--db", "inv.db", "devices", "--format", "json")
     assert [d["ip"] for d in json.loads(r.stdout)] == ["127.0.0.1"]
+
+
+def test_the_product_wheel_runs_without_the_lab(installed: Path, tmp_path: Path) -> None:
+    """The lab is its own distribution (lab/, camscan-lab): the product's wheel holds none of
+    it, `camscan --help` lists no lab command, and camscan_lab is not importable there."""
+    py = str(installed / "bin" / "python")
+    r = subprocess.run(
+        [py, "-c", "import camscan_lab"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert r.returncode != 0 and "No module named 'camscan_lab'" in r.stderr
+    assert not list(installed.glob("lib/python*/site-packages/camscan/lab"))
+    assert not (installed / "bin" / "camscan-lab").exists()
+    r = run(installed, tmp_path, "--help")
+    assert r.returncode == 0 and " scan " in r.stdout and " lab " not in r.stdout
+    assert run(installed, tmp_path, "lab", "up").returncode == 2

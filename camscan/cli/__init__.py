@@ -31,7 +31,9 @@ def default_db() -> str:
 
 # Every command: the module that defines it and the line `camscan --help` shows for it.  A
 # module is imported only when one of its commands runs, so `camscan --help` and `camscan
-# devices` never import the lab, the fingerprint engine or the probes
+# devices` never import the fingerprint engine or the probes (the simulated site is another
+# distribution, camscan-lab in lab/, with its own `camscan-lab` command; camscan never
+# imports it)
 # (tests/cli/test_startup.py checks these lines against the commands' own help).
 SHORT_HELP = 88  # characters of a command's help kept for `camscan --help`
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -84,10 +86,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "vulns": (
         "camscan.cli.report",
         "The vulnerability data used for scoring: CISA KEV entries and critical CVEs of...",
-    ),
-    "lab": (
-        "camscan.cli.lab",
-        "A simulated site of cameras, NVRs and ordinary hosts in Linux network namespaces, to...",
     ),
 }
 

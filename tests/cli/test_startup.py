@@ -17,7 +17,7 @@ from camscan.inventory.db import open_inventory
 
 # The probe registry (camscan.probes itself) is a table the inventory reads for service
 # names; the probes it names (their modules) must not load.
-HEAVY = ("camscan.lab", "camscan.fingerprint", "camscan.discovery", "camscan.probes.")
+HEAVY = ("camscan_lab", "camscan.fingerprint", "camscan.discovery", "camscan.probes.")
 
 PROBE = """
 import json, sys

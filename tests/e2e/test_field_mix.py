@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from camscan.lab import site
+from camscan_lab import site
 from tests.conftest import Lab
 from tests.e2e.conftest import LabScan, scan_lab
 
@@ -159,7 +159,7 @@ def test_no_ordinary_host_called_a_camera(field: LabScan) -> None:
 
 def test_lab_status_counts_the_quirks(field: LabScan) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "camscan", "lab", "status"],
+        [sys.executable, "-m", "camscan_lab", "status"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -9,8 +9,8 @@ import ipaddress
 import pytest
 
 from camscan.errors import LabError
-from camscan.lab import population
-from camscan.lab.personalities import by_name, mix_weights
+from camscan_lab import population
+from camscan_lab.personalities import by_name, mix_weights
 
 TRUTH_KEYS = {
     "ip",
@@ -155,9 +155,9 @@ def test_impossible_requests_say_why(devices: int, mix: str, needle: str) -> Non
 def test_lab_up_offers_the_mixes_with_field_as_default() -> None:
     from click.testing import CliRunner
 
-    from camscan.cli import cli
+    from camscan_lab.cli import lab
 
-    result = CliRunner().invoke(cli, ["lab", "up", "--help"], catch_exceptions=False)
+    result = CliRunner().invoke(lab, ["up", "--help"], catch_exceptions=False)
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "[field|classic|cameras|hostile|default]" in text

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from camscan.errors import LabError
-from camscan.lab import site
+from camscan_lab import site
 from tests.conftest import Lab
 
 pytestmark = pytest.mark.lab
@@ -27,9 +27,13 @@ PING_ALL = (
 )
 
 
-def camscan(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
+def camscan_lab(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "camscan", *args], capture_output=True, text=True, timeout=300, **kw
+        [sys.executable, "-m", "camscan_lab", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kw,
     )
 
 
@@ -115,7 +119,7 @@ def test_host_namespaces_hold_their_own_identity(lab: Lab) -> None:
 
 
 def test_status_json_and_text(lab: Lab) -> None:
-    proc = camscan("lab", "status", "--json")
+    proc = camscan_lab("status", "--json")
     assert proc.returncode == 0, proc.stderr
     status = json.loads(proc.stdout)
     assert status["onvif_user"] == lab.onvif_user
@@ -124,29 +128,29 @@ def test_status_json_and_text(lab: Lab) -> None:
     assert status["hosts"] == len(lab.truth)
     assert status["namespaces"] == len(lab.truth) + 3 and not status["broken"]
     assert status["server_running"] is True
-    full = json.loads(camscan("lab", "status", "--json", "--hosts").stdout)
+    full = json.loads(camscan_lab("status", "--json", "--hosts").stdout)
     assert [h["ip"] for h in full["hosts"]] == [h["ip"] for h in lab.truth]
-    text = camscan("lab", "status").stdout
+    text = camscan_lab("status").stdout
     routed = sum(1 for h in lab.truth if h["segment"] == "routed")
     assert f"10.77.8.0/24: {routed} hosts" in text
     assert "Hikvision" in text and lab.onvif_password in text
 
 
 def test_lab_run_passes_streams_and_exit_code_through(lab: Lab) -> None:
-    proc = camscan("lab", "run", "--", "sh", "-c", "cat; echo oops >&2; exit 3", input="hello\n")
+    proc = camscan_lab("run", "--", "sh", "-c", "cat; echo oops >&2; exit 3", input="hello\n")
     assert proc.returncode == 3
     assert proc.stdout == "hello\n" and proc.stderr == "oops\n"
-    inside = camscan("lab", "run", "--", "ip", "-o", "-4", "addr", "show", "eth0")
+    inside = camscan_lab("run", "--", "ip", "-o", "-4", "addr", "show", "eth0")
     assert "10.77.3.250/22" in inside.stdout
 
 
 def test_second_up_is_refused(lab: Lab) -> None:
     before = lab_namespaces()
-    with pytest.raises(LabError, match="camscan lab down"):
+    with pytest.raises(LabError, match="camscan-lab down"):
         site.up(devices=10, seed=1)
-    proc = camscan("lab", "up", "--devices", "10")
+    proc = camscan_lab("up", "--devices", "10")
     assert proc.returncode == 2
-    assert "camscan lab down" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "camscan-lab down" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert lab_namespaces() == before
     assert site.status() is not None
 
@@ -158,7 +162,7 @@ def test_up_without_root_says_what_is_needed(tmp_path: Path) -> None:
         else []
     )
     proc = subprocess.run(
-        [*prefix, sys.executable, "-m", "camscan", "lab", "up", "--devices", "5"],
+        [*prefix, sys.executable, "-m", "camscan_lab", "up", "--devices", "5"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -183,10 +187,10 @@ def test_down_removes_everything_and_is_idempotent(lab: Lab) -> None:
         assert not site._alive(server)
         assert site.down() == {"namespaces": 0, "processes": 0}
         assert site.status() is None
-        proc = camscan("lab", "down")
+        proc = camscan_lab("down")
         assert proc.returncode == 0 and "nothing to remove" in proc.stdout
-        assert camscan("lab", "status").returncode == 1
-        assert camscan("lab", "run", "--", "true").returncode == 2
+        assert camscan_lab("status").returncode == 1
+        assert camscan_lab("run", "--", "true").returncode == 2
     finally:
         lab.restart()
     assert not ping_all(lab, [lab.truth[0]["ip"], lab.truth[-1]["ip"]])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from camscan.lab.personalities.base import Personality, draw_serial, template_fields
+from camscan_lab.personalities.base import Personality, draw_serial, template_fields
 
 
 @dataclass

@@ -6,8 +6,8 @@ import pytest
 from personality_render import render, sample_fields
 
 from camscan.fingerprint.corpus import load_corpus
-from camscan.lab.personalities import ALL, by_name, corpus_replay
-from camscan.lab.personalities.encode import http_response, pick_reply, rtsp_response
+from camscan_lab.personalities import ALL, by_name, corpus_replay
+from camscan_lab.personalities.encode import http_response, pick_reply, rtsp_response
 
 DOCS = {d.id: d for d in load_corpus()}
 REPLAYS = [p for p in ALL if p.name.startswith("corpus-")]

@@ -6,8 +6,8 @@ import gzip
 
 from personality_render import sample_fields
 
-from camscan.lab.personalities import by_name
-from camscan.lab.personalities.encode import http_response, pick_reply, rtsp_response
+from camscan_lab.personalities import by_name
+from camscan_lab.personalities.encode import http_response, pick_reply, rtsp_response
 
 
 def _split(raw: bytes) -> tuple[list[bytes], bytes]:

@@ -14,14 +14,14 @@ import defusedxml.ElementTree as DET
 import pytest
 from personality_render import render
 
-from camscan.lab.personalities import (
+from camscan_lab.personalities import (
     ALL,
     CAMERA_TYPES,
     CANONICAL_MANUFACTURERS,
     DEVICE_TYPES,
     by_name,
 )
-from camscan.lab.personalities.base import Personality, draw_serial, firmware_parts
+from camscan_lab.personalities.base import Personality, draw_serial, firmware_parts
 
 HOSTILE_TOKENS = {
     "tarpit",
@@ -162,7 +162,7 @@ def test_firmware_parts() -> None:
 
 
 def test_default_mix_shares() -> None:
-    from camscan.lab.personalities import GROUPS, MIX_SHARES, mix_group, mix_weights
+    from camscan_lab.personalities import GROUPS, MIX_SHARES, mix_group, mix_weights
 
     for group in GROUPS:
         assert sum(p.weight for p in ALL if mix_group(p) == group) == pytest.approx(100.0)
@@ -255,7 +255,7 @@ def test_reachable_over_tcp(p: Personality) -> None:
 @pytest.mark.parametrize("p", ALL, ids=ids)
 def test_every_rendered_text_encodes_for_the_wire(p: Personality) -> None:
     """Only \\udc80-\\udcff surrogates are allowed (they become raw bytes 0x80-0xff)."""
-    from camscan.lab.personalities.encode import to_bytes
+    from camscan_lab.personalities.encode import to_bytes
 
     r = render(p)
     for text in r.texts.values():
@@ -268,7 +268,7 @@ def test_every_rendered_text_encodes_for_the_wire(p: Personality) -> None:
 
 @pytest.mark.parametrize("mix", ["field", "classic", "default", "cameras", "hostile"])
 def test_mixes_add_up(mix: str) -> None:
-    from camscan.lab.personalities import MIXES, mix_group, mix_weights, resolve_mix
+    from camscan_lab.personalities import MIXES, mix_group, mix_weights, resolve_mix
 
     pairs = mix_weights(mix)
     assert sum(w for _, w in pairs) == pytest.approx(100.0)
@@ -285,8 +285,8 @@ def test_mixes_add_up(mix: str) -> None:
 def test_field_mix_quirks_and_lookalikes() -> None:
     """Every quirk of base.QUIRKS is carried by some field personality; camera variants keep
     their family's ground truth; the look-alikes are ordinary hosts with a cited source."""
-    from camscan.lab.personalities import mix_weights
-    from camscan.lab.personalities.base import QUIRKS
+    from camscan_lab.personalities import mix_weights
+    from camscan_lab.personalities.base import QUIRKS
 
     field = [p for p, _ in mix_weights("field") if p.field]
     assert {q for p in field for q in p.quirks} == QUIRKS

@@ -163,7 +163,7 @@ def start_server(state: Path) -> tuple[subprocess.Popen[str], str]:
     Its stderr goes to ``state``'s directory (a pipe nobody reads could fill and block it)."""
     with (state.parent / "server.log").open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "camscan.lab.server", str(state)],
+            [sys.executable, "-m", "camscan_lab.server", str(state)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=log,
