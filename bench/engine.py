@@ -39,7 +39,7 @@ def stored_documents(db: Path) -> list[dict[str, Any]]:
 
     from camscan.inventory import models as m
     from camscan.inventory.db import open_inventory
-    from camscan.inventory.repository import latest_evidence
+    from camscan.inventory.queries import latest_evidence
 
     inv = open_inventory(str(db), upgrade=False)
     with inv.session() as s:

@@ -115,7 +115,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def scored_site(tmp_path: Path) -> Iterator[sample_site.Site]:
     """The sample site (two scans, a hostile device) in a real SQLite file, scored
     (tests/shared/sample_site.py; used by the report, CLI and docs tests)."""
-    from camscan.scoring import rescore
+    from camscan.app.scores import rescore
 
     s = sample_site.build(tmp_path / "inventory.db")
     rescore(s.inv, today=sample_site.TODAY)

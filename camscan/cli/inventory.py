@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from camscan.cli.output import (
     to_csv,
 )
 from camscan.config import PORT_NAMES
+from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import read_inventory
 
@@ -118,7 +120,7 @@ def devices(
       camscan devices --explain
     """
     inv = read_inventory(app.db)
-    rows = repo.list_devices(inv, site=site, cameras_only=cameras)
+    rows = queries.list_devices(inv, site=site, cameras_only=cameras)
     rows = select_devices(rows, bands=bands, makers=makers, types=types, white_label=white_label)
     if fmt == "json":
         emit_json(rows)
@@ -207,9 +209,9 @@ def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -
     """
     inv = read_inventory(app.db)
     if evidence_document:
-        emit_json(repo.evidence_for(inv, device))
+        emit_json(queries.evidence_for(inv, device))
         return
-    rec = repo.device_detail(inv, device)
+    rec = queries.device_detail(inv, device)
     if as_json:
         emit_json(rec)
         return
@@ -280,7 +282,9 @@ def scans(app: AppContext, fmt: str) -> None:
       camscan scans
       camscan scans --format json
     """
-    rows = repo.list_scans(read_inventory(app.db))
+    inv = read_inventory(app.db)
+    repo.reap_interrupted(inv)  # scans whose process is gone are shown as incomplete
+    rows = queries.list_scans(inv)
     if fmt == "json":
         emit_json(rows)
         return
@@ -346,7 +350,7 @@ def export(app: AppContext, fmt: str, output: Path | None, site: str | None, cam
     """
     from camscan.reports.exports import write_text
 
-    rows = repo.list_devices(read_inventory(app.db), site=site, cameras_only=cameras)
+    rows = queries.list_devices(read_inventory(app.db), site=site, cameras_only=cameras)
     if fmt == "csv":
         data = to_csv(rows, DEVICE_COLUMNS)
     elif fmt == "jsonl":
@@ -373,13 +377,16 @@ def reidentify(app: AppContext, site: str | None) -> None:
     Example:
       camscan reidentify
     """
+    from camscan.app.identify import identify_document
+    from camscan.app.reidentify import reidentify as reidentify_stored
+    from camscan.cli import settings
     from camscan.fingerprint import load_engine
 
-    engine = load_engine()
-    counts = repo.reidentify(
-        read_inventory(app.db), lambda doc: engine.identify(doc).to_dict(), site=site
+    engine = load_engine(settings.fingerprints_dir())
+    counts = reidentify_stored(
+        read_inventory(app.db), functools.partial(identify_document, engine), site=site
     )
-    click.echo(f"re-identified {counts['devices']} devices; {counts['changed']} changed")
+    click.echo(f"re-identified {counts.devices} devices; {counts.changed} changed")
 
 
 commands.append(reidentify)

@@ -11,6 +11,7 @@ import click
 from camscan.cli import AppContext
 from camscan.cli.output import Column, emit_json, format_option, paragraph, table, text
 from camscan.errors import UsageError
+from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import read_inventory, to_url
 
@@ -153,9 +154,9 @@ def plan(
     if not chosen or set(chosen) - {"P1", "P2", "P3", "P4"}:
         raise UsageError(f"--bands {bands!r}: give bands from P1, P2, P3, P4")
     amount = parse_amount(budget)
-    devices = repo.list_devices(read_inventory(app.db), site=site)
+    devices = queries.list_devices(read_inventory(app.db), site=site)
     if any(d.get("band") is None for d in devices):  # never scored: score now, not stored
-        from camscan.scoring import policies_in_force
+        from camscan.app.scores import policies_in_force
 
         in_force = policies_in_force(read_inventory(app.db))
         scores = {
@@ -168,7 +169,7 @@ def plan(
             for d in devices
         ]  # fmt: skip
     p = build_plan(devices, amount, load_costs(costs), chosen)
-    from camscan.scoring import policies_in_force
+    from camscan.app.scores import policies_in_force
 
     site_names = sorted({str(d["site"]) for d in devices})
     named = {
@@ -262,7 +263,7 @@ def diff(app: AppContext, scan_a: int, scan_b: int, as_json: bool) -> None:
       camscan diff 3 4
       camscan diff 3 4 --json | jq '.firmware_changed'
     """
-    changes = repo.scan_changes(read_inventory(app.db), scan_a, scan_b)
+    changes = queries.scan_changes(read_inventory(app.db), scan_a, scan_b)
     if as_json:
         emit_json(changes)
         return
@@ -304,20 +305,24 @@ def _rescore_and_say(
 ) -> None:
     """Re-score with the policy in force for each site (after storing ``policy`` or going
     back to the default when asked), then say which policy, the bands, and what moved."""
-    from camscan.scoring import band_moves, policies_in_force, rescore, store_policy
+    from camscan.app.scores import policies_in_force, rescore, store_policy
+    from camscan.cli import settings
+    from camscan.scoring import band_moves
     from camscan.scoring.policy import load_policy
+    from camscan.scoring.vulns import load_vulns
 
     inv = read_inventory(db)
     if policy is not None or default_policy:
         # load first: a broken file is refused before anything is stored
         store_policy(inv, load_policy(policy) if policy is not None else None, site)
-    before = repo.list_devices(inv)
-    n = rescore(inv)
-    devices = repo.list_devices(inv)
-    in_force = policies_in_force(inv)
+    default = load_policy(settings.policy_path())
+    before = queries.list_devices(inv)
+    n = rescore(inv, vulns=load_vulns(user_copy=settings.vulns_path()), default=default)
+    devices = queries.list_devices(inv)
+    in_force = policies_in_force(inv, default=default)
     used = sorted({p.describe() for p in in_force.values()})
     if len(used) <= 1:
-        what = f"policy {used[0]}" if used else f"policy {load_policy().describe()}"
+        what = f"policy {used[0]}" if used else f"policy {default.describe()}"
     else:
         what = "policies " + "; ".join(f"{text(k)}: {v.describe()}" for k, v in in_force.items())
     click.echo(f"scored {n} devices with {what}: {_band_counts(devices)}")
@@ -447,9 +452,10 @@ def vulns_list(kev_only: bool, as_json: bool) -> None:
     Example:
       camscan vulns list --kev
     """
+    from camscan.cli import settings
     from camscan.scoring.vulns import load_vulns
 
-    data = load_vulns()
+    data = load_vulns(user_copy=settings.vulns_path())
     entries = [e for e in data.raw["entries"] if e.get("kev") or not kev_only]
     if as_json:
         emit_json({k: v for k, v in data.raw.items() if k != "entries"} | {"entries": entries})
@@ -504,16 +510,18 @@ def vulns_update(app: AppContext, source: Path | None, url: str | None, no_resco
       camscan vulns update --from known_exploited_vulnerabilities.json
       camscan vulns update
     """
+    from camscan.cli import settings
     from camscan.scoring import vulns as v
 
     if source is not None and url:
         raise UsageError("give --from FILE or --url, not both")
+    user_copy = settings.vulns_path()
     if source is not None:
-        result = v.update_from_file(source)
+        result = v.update_from_file(source, target=user_copy)
     else:
         target = url or v.KEV_URL
         click.echo(f"fetching {target}", err=True)
-        result = v.update_from(v.fetch(target), target)
+        result = v.update_from(v.fetch(target), target, target=user_copy)
     click.echo(
         f"vulnerability data of {result['data_date']}: {result['added']} added, "
         f"{result['updated']} updated, {result['total']} entries; written to {result['path']}"

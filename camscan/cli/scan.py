@@ -219,7 +219,8 @@ def scan(
         "snmp": bool(snmp_community),
         "thorough": thorough,
     }
-    from camscan import scan as scanning
+    from camscan.app import scan as scanning
+    from camscan.cli import settings
     from camscan.cli.progress import ScanProgress
 
     with ScanProgress(total=scope.size, quiet=app.quiet or as_json) as progress:
@@ -231,6 +232,10 @@ def scan(
             recorded_options=recorded,
             on_progress=progress.update,
             on_device=progress.device,
+            fingerprints=settings.fingerprints_dir(),
+            event_loop=settings.event_loop(),
+            policy=settings.policy_path(),
+            vulns=settings.vulns_path(),
         )
     if as_json:
         emit_json(report.as_dict())
@@ -250,11 +255,11 @@ def scan(
                 "not probed"
             )
         if not app.quiet and report.device_ids:
-            from camscan.inventory import repository as repo
+            from camscan.inventory import queries
 
             rows = [
                 r
-                for r in repo.list_devices(inv, site=site)
+                for r in queries.list_devices(inv, site=site)
                 if r["id"] in set(report.device_ids) and r["is_camera"]
             ]
             if rows:

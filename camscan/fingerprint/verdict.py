@@ -1,9 +1,25 @@
-"""The verdict for one device and its JSON form (the engine API of the team brief)."""
+"""The verdict for one device and its JSON form (the engine API of the team brief).
+
+A verdict travels as this object from the engine to the edge where it is stored
+(camscan/inventory/repository.py) or printed (the CLI): ``to_dict()`` is that edge's form,
+``from_dict()`` reads a stored or saved one back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+__all__ = ["Verdict"]
+
+
+def _list(value: object) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass
@@ -29,10 +45,13 @@ class Verdict:
     mac: str | None = None
     mac_vendor: str | None = None
     exposure: dict[str, Any] = field(default_factory=dict)
+    # What a live scan's planner asked and skipped (requests, why, skipped), for
+    # `camscan show`; None for a verdict of a document without a plan.
+    plan: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict with every verdict field."""
-        return {
+        """A JSON-ready dict with every verdict field (``plan`` only when there is one)."""
+        out: dict[str, Any] = {
             "is_camera": self.is_camera,
             "device_type": self.device_type,
             "brand": self.brand,
@@ -51,3 +70,33 @@ class Verdict:
             "mac_vendor": self.mac_vendor,
             "exposure": self.exposure,
         }
+        if self.plan is not None:
+            out["plan"] = self.plan
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
+        """The verdict a ``to_dict()`` record (stored, saved or hand-written) stands for;
+        missing fields take their defaults, ill-typed ones are read as their type."""
+        plan = data.get("plan")
+        exposure = data.get("exposure")
+        return cls(
+            is_camera=bool(data.get("is_camera")),
+            device_type=str(data.get("device_type") or "unknown"),
+            brand=_text(data.get("brand")),
+            manufacturer=_text(data.get("manufacturer")),
+            white_label=bool(data.get("white_label")),
+            model=_text(data.get("model")),
+            firmware=_text(data.get("firmware")),
+            serial=_text(data.get("serial")),
+            confidence=float(data.get("confidence") or 0.0),
+            evidence=_list(data.get("evidence")),
+            errors=_list(data.get("errors")),
+            conflicts=_list(data.get("conflicts")),
+            notes=[str(n) for n in _list(data.get("notes"))],
+            endpoint_reference=_text(data.get("endpoint_reference")),
+            mac=_text(data.get("mac")),
+            mac_vendor=_text(data.get("mac_vendor")),
+            exposure=dict(exposure) if isinstance(exposure, Mapping) else {},
+            plan=dict(plan) if isinstance(plan, Mapping) else None,
+        )

@@ -1,43 +1,34 @@
-"""The one module that writes and queries the inventory.
+"""The one module that writes the inventory (its queries are camscan/inventory/queries.py).
 
 Each host's results are committed in their own transaction as they complete, so an
 interrupted scan keeps every device found so far.  Functions take an open
-:class:`~camscan.inventory.db.Inventory` and return plain dicts (Device records, as
-documented in docs/json-output.md), so the CLI, reports and scripts never hold ORM objects.
+:class:`~camscan.inventory.db.Inventory`; a verdict arrives as a
+:class:`~camscan.fingerprint.verdict.Verdict` and is turned into its stored form here.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from camscan import __version__
-from camscan.errors import ScopeError, UsageError
+from camscan.errors import UsageError
 from camscan.inventory import models as m
 from camscan.inventory.db import Inventory
-from camscan.inventory.identity import IdentityKeys, conflicts, normalise_mac
-from camscan.observations import Observation, evidence_document
+from camscan.inventory.identity import IdentityKeys, conflicts
+from camscan.inventory.queries import VERDICT_FIELDS, find_device, presence, resolve_site
+from camscan.inventory.queries import scan_scope as _scan_scope
+from camscan.observations import Observation
 from camscan.probes import evidence_keys, udp_ports
-from camscan.scope.targets import Scope, parse_target
 
-# The verdict fields every device record carries (docs/json-output.md).
-VERDICT_FIELDS = (
-    "is_camera",
-    "device_type",
-    "brand",
-    "manufacturer",
-    "white_label",
-    "model",
-    "firmware",
-    "serial",
-    "confidence",
-)
+if TYPE_CHECKING:  # only its methods are called: `camscan devices` loads no engine
+    from camscan.fingerprint.verdict import Verdict
+
 # UDP discovery probes and the port each listens on (for the services list), and the
 # service name shown for each evidence key: both from the probe registry (camscan/probes).
 UDP_PORTS = udp_ports()
@@ -46,10 +37,6 @@ UDP_PORTS = udp_ports()
 def tcp_services() -> dict[str, str]:
     """Evidence key -> the service name shown for its TCP port."""
     return {k: e.service for k, e in evidence_keys().items() if e.service and k not in UDP_PORTS}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
 
 
 def site_named(s: Session, name: str) -> m.Site:
@@ -99,14 +86,6 @@ def finish_scan(inv: Inventory, scan_id: int, status: str, hosts_probed: int) ->
             _record_missing(s, scan)
 
 
-def _scan_scope(scan: m.Scan) -> Scope | None:
-    """The scope a scan covered, or None for an old or odd scope record."""
-    try:
-        return Scope.build([parse_target(t, resolve=False) for t in scan.scope.get("cidrs", [])])
-    except ScopeError:
-        return None
-
-
 def _record_missing(s: Session, scan: m.Scan) -> None:
     scope = _scan_scope(scan)
     if scope is None:  # no missing marks without a scope to judge by
@@ -115,7 +94,7 @@ def _record_missing(s: Session, scan: m.Scan) -> None:
     for dev in s.scalars(select(m.Device).where(m.Device.site_id == scan.site_id)):
         if dev.id in seen or not dev.ip or not scope.contains(dev.ip):
             continue
-        last = _presence(s, dev.id)
+        last = presence(s, dev.id)
         if last != "missing":
             s.add(
                 m.Change(
@@ -126,15 +105,6 @@ def _record_missing(s: Session, scan: m.Scan) -> None:
                     new_value="missing",
                 )
             )
-
-
-def _presence(s: Session, device_id: int) -> str:
-    last = s.scalars(
-        select(m.Change.new_value)
-        .where(m.Change.device_id == device_id, m.Change.field == "presence")
-        .order_by(m.Change.id.desc())
-    ).first()
-    return last or "present"
 
 
 def reap_interrupted(inv: Inventory) -> int:
@@ -169,31 +139,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def list_scans(inv: Inventory) -> list[dict[str, Any]]:
-    reap_interrupted(inv)
-    with inv.session() as s:
-        rows = s.scalars(select(m.Scan).order_by(m.Scan.id)).all()
-        return [_scan_record(scan) for scan in rows]
-
-
-def _scan_record(scan: m.Scan) -> dict[str, Any]:
-    return {
-        "id": scan.id,
-        "site": scan.site.name,
-        "status": scan.status,
-        "started_at": _iso(scan.started_at),
-        "finished_at": _iso(scan.finished_at),
-        "targets": scan.scope.get("targets", []),
-        "exclusions": scan.scope.get("exclusions", []),
-        "scope": scan.scope,
-        "options": scan.options,
-        "hosts_probed": scan.hosts_probed,
-        "devices_found": scan.devices_found,
-        "camscan_version": scan.camscan_version,
-        "note": scan.note,
-    }
 
 
 # --- devices ---------------------------------------------------------------------------
@@ -243,9 +188,10 @@ def _change(
 
 
 def apply_verdict(
-    s: Session, dev: m.Device, verdict: dict[str, Any], scan_id: int | None, source: str
+    s: Session, dev: m.Device, found: Verdict, scan_id: int | None, source: str
 ) -> None:
     """Store a verdict and flatten it onto the device, keeping old values as history."""
+    verdict = found.to_dict()  # the stored form (the edge where the object becomes data)
     first = not dev.verdict
     s.add(
         m.Verdict(
@@ -310,7 +256,7 @@ def record_host(
     ip: str | None,
     mac: str | None,
     observations: Sequence[Observation],
-    verdict: dict[str, Any],
+    verdict: Verdict,
 ) -> int:
     """Store one host's observations and verdict in one transaction; returns the device id."""
     return record_hosts(inv, scan_id, [(ip, mac, observations, verdict)])[0]
@@ -319,7 +265,7 @@ def record_host(
 def record_hosts(
     inv: Inventory,
     scan_id: int,
-    hosts: Sequence[tuple[str | None, str | None, Sequence[Observation], dict[str, Any]]],
+    hosts: Sequence[tuple[str | None, str | None, Sequence[Observation], Verdict]],
 ) -> list[int]:
     """Store several hosts in one transaction (one commit, not one per host: a commit is a
     file sync); their device ids, in order."""
@@ -333,9 +279,9 @@ def _record(
     ip: str | None,
     mac: str | None,
     observations: Sequence[Observation],
-    verdict: dict[str, Any],
+    verdict: Verdict,
 ) -> int:
-    keys = IdentityKeys.from_seen(ip, mac, verdict)
+    keys = IdentityKeys.from_seen(ip, mac, verdict.to_dict())
     now = m.utcnow()
     scan = s.get(m.Scan, scan_id)
     if scan is None:
@@ -353,7 +299,7 @@ def _record(
         s.add(dev)
         s.flush()
     else:
-        if _presence(s, dev.id) == "missing":
+        if presence(s, dev.id) == "missing":
             s.add(
                 m.Change(
                     device_id=dev.id,
@@ -412,226 +358,16 @@ def _record(
     return dev.id
 
 
-def device_record(dev: m.Device) -> dict[str, Any]:
-    """The Device record of docs/json-output.md."""
-    v = dict(dev.verdict or {})
-    rec: dict[str, Any] = {
-        "id": dev.id,
-        "ip": dev.ip,
-        "mac": dev.mac,
-        "site": dev.site.name,
-        "zone": dev.zone,
-        "criticality": dev.criticality or dev.site.criticality,
-        "first_seen": _iso(dev.first_seen),
-        "last_seen": _iso(dev.last_seen),
-    }
-    for field in VERDICT_FIELDS:
-        rec[field] = getattr(dev, field) if hasattr(dev, field) else v.get(field)
-    rec["serial"] = dev.serial or v.get("serial")
-    for field in (
-        "endpoint_reference",
-        "mac_vendor",
-        "exposure",
-        "evidence",
-        "errors",
-        "notes",
-        "plan",
-    ):
-        rec[field] = v.get(field)
-    rec["score"] = dev.score
-    rec["band"] = dev.band
-    rec["score_factors"] = list(dev.score_factors or [])
-    return rec
-
-
-def site_names(inv: Inventory) -> list[str]:
-    """Every site of the inventory, by name."""
+def store_reidentified(inv: Inventory, device_id: int, verdict: Verdict) -> bool:
+    """Store a re-run identification of a device's latest evidence (source "reidentify");
+    True when its verdict fields changed, False when they did not or the device is gone."""
     with inv.session() as s:
-        return list(s.scalars(select(m.Site.name).order_by(m.Site.name)))
-
-
-def resolve_site(inv: Inventory, name: str) -> str:
-    """The stored spelling of a site named ``name`` (case and spacing ignored); a
-    UsageError listing the sites that exist when there is none."""
-    names = site_names(inv)
-
-    def key(n: str) -> str:
-        return " ".join(n.split()).casefold()
-
-    for n in names:
-        if key(n) == key(name):
-            return n
-    known = ", ".join(repr(n) for n in names[:10]) or "none yet"
-    raise UsageError(f"no site {name!r} in this inventory (sites: {known}); check --site and --db")
-
-
-def list_devices(
-    inv: Inventory, *, site: str | None = None, cameras_only: bool = False
-) -> list[dict[str, Any]]:
-    site_name = resolve_site(inv, site) if site else None
-    with inv.session() as s:
-        q = select(m.Device).join(m.Site)
-        if site_name:
-            q = q.where(m.Site.name == site_name)
-        if cameras_only:
-            q = q.where(m.Device.is_camera.is_(True))
-        return [device_record(d) for d in s.scalars(q.order_by(m.Device.id))]
-
-
-def find_device(s: Session, ref: str) -> m.Device:
-    """A device by id, IP, MAC or serial; UsageError when none or ambiguous."""
-    q = select(m.Device)
-    cands: list[m.Device] = []
-    if ref.isdigit():
-        dev = s.get(m.Device, int(ref))
-        if dev is not None:
-            return dev
-    mac = normalise_mac(ref) if len(ref) >= 12 else None
-    for cond in (
-        m.Device.ip == ref,
-        m.Device.mac == mac if mac else None,
-        m.Device.serial == ref,
-    ):
-        if cond is None:
-            continue
-        cands = list(s.scalars(q.where(cond)))
-        if cands:
-            break
-    if not cands:
-        raise UsageError(
-            f"no device {ref!r} in the inventory; give an id, IP, MAC or serial from "
-            "`camscan devices`"
-        )
-    if len(cands) > 1:
-        raise UsageError(
-            f"{ref!r} matches {len(cands)} devices (ids "
-            f"{', '.join(str(d.id) for d in cands)}); give the id"
-        )
-    return cands[0]
-
-
-def device_detail(inv: Inventory, ref: str) -> dict[str, Any]:
-    """Everything known about one device: record, addresses, services, history, evidence."""
-    with inv.session() as s:
-        dev = find_device(s, ref)
-        rec = device_record(dev)
-        rec["addresses"] = [
-            {
-                "ip": a.ip,
-                "mac": a.mac,
-                "first_seen": _iso(a.first_seen),
-                "last_seen": _iso(a.last_seen),
-            }
-            for a in s.scalars(
-                select(m.Address)
-                .where(m.Address.device_id == dev.id)
-                .order_by(m.Address.first_seen)
-            )
-        ]
-        rec["services"] = [
-            {
-                "port": v.port,
-                "protocol": v.protocol,
-                "name": v.name,
-                "banner": v.banner,
-                "last_seen": _iso(v.last_seen),
-            }
-            for v in s.scalars(
-                select(m.Service)
-                .where(m.Service.device_id == dev.id)
-                .order_by(m.Service.protocol, m.Service.port)
-            )
-        ]
-        rec["history"] = [
-            {
-                "scan_id": c.scan_id,
-                "field": c.field,
-                "old": c.old_value,
-                "new": c.new_value,
-                "at": _iso(c.changed_at),
-            }
-            for c in s.scalars(
-                select(m.Change).where(m.Change.device_id == dev.id).order_by(m.Change.id)
-            )
-        ]
-        rec["scans"] = list(
-            s.scalars(
-                select(m.Sighting.scan_id)
-                .where(m.Sighting.device_id == dev.id)
-                .order_by(m.Sighting.scan_id)
-            )
-        )
-        rec["observations"] = [
-            {
-                "scan_id": o.scan_id,
-                "probe": o.probe,
-                "port": o.port,
-                "bytes": len(o.raw),
-                "truncated": o.truncated,
-                "error": o.error,
-            }
-            for o in s.scalars(
-                select(m.Observation)
-                .where(m.Observation.device_id == dev.id, m.Observation.scan_id == dev.last_scan_id)
-                .order_by(m.Observation.id)
-            )
-        ]
-        return rec
-
-
-def latest_evidence(s: Session, dev: m.Device) -> dict[str, Any]:
-    """The evidence document of a device's latest scan, rebuilt from stored observations."""
-    rows = s.scalars(
-        select(m.Observation)
-        .where(m.Observation.device_id == dev.id, m.Observation.scan_id == dev.last_scan_id)
-        .order_by(m.Observation.id)
-    ).all()
-    obs = [
-        Observation(
-            probe=o.probe,
-            ip=o.ip,
-            port=o.port,
-            raw=o.raw,
-            truncated=o.truncated,
-            meta=o.meta or {},
-            error=o.error,
-        )
-        for o in rows
-    ]
-    return evidence_document(dev.ip, obs, mac=dev.mac)
-
-
-def evidence_for(inv: Inventory, ref: str) -> dict[str, Any]:
-    with inv.session() as s:
-        return latest_evidence(s, find_device(s, ref))
-
-
-def reidentify(
-    inv: Inventory,
-    identify: Callable[[dict[str, Any]], dict[str, Any]],
-    *,
-    site: str | None = None,
-) -> dict[str, int]:
-    """Re-run identification (a function from evidence document to verdict record) over
-    stored observations; returns counts.  An unknown site is a UsageError naming the sites."""
-    changed = total = 0
-    site_name = resolve_site(inv, site) if site else None
-    with inv.session() as s:
-        q = select(m.Device).join(m.Site)
-        if site_name:
-            q = q.where(m.Site.name == site_name)
-        ids = list(s.scalars(q.with_only_columns(m.Device.id)))
-    for dev_id in ids:
-        with inv.session() as s:
-            dev = s.get(m.Device, dev_id)
-            if dev is None:
-                continue
-            before = {f: getattr(dev, f) for f in VERDICT_FIELDS if hasattr(dev, f)}
-            verdict = identify(latest_evidence(s, dev))
-            apply_verdict(s, dev, verdict, dev.last_scan_id, "reidentify")
-            total += 1
-            changed += int(before != {f: getattr(dev, f) for f in before})
-    return {"devices": total, "changed": changed}
+        dev = s.get(m.Device, device_id)
+        if dev is None:
+            return False
+        before = {f: getattr(dev, f) for f in VERDICT_FIELDS if hasattr(dev, f)}
+        apply_verdict(s, dev, verdict, dev.last_scan_id, "reidentify")
+        return before != {f: getattr(dev, f) for f in before}
 
 
 def set_tags(
@@ -676,90 +412,7 @@ def store_scores(inv: Inventory, scores: Iterable[tuple[int, float, str, list[An
                 dev.score, dev.band, dev.score_factors = value, band, factors
 
 
-def scan_changes(inv: Inventory, scan_a: int, scan_b: int) -> dict[str, list[dict[str, Any]]]:
-    """What changed between two scans: new, missing, moved, firmware and other changes."""
-    with inv.session() as s:
-        for sid in (scan_a, scan_b):
-            if s.get(m.Scan, sid) is None:
-                raise UsageError(f"no scan {sid}; `camscan scans` lists them")
-
-        def seen(sid: int) -> dict[int, m.Sighting]:
-            return {
-                x.device_id: x
-                for x in s.scalars(select(m.Sighting).where(m.Sighting.scan_id == sid))
-            }
-
-        a, b = seen(scan_a), seen(scan_b)
-        later = s.get(m.Scan, max(scan_a, scan_b))
-        scope_b = _scan_scope(later) if later is not None else None
-        devs = {
-            d.id: d for d in s.scalars(select(m.Device).where(m.Device.id.in_(set(a) | set(b))))
-        }
-        out: dict[str, list[dict[str, Any]]] = {
-            "new": [],
-            "missing": [],
-            "not_scanned": [],
-            "moved": [],
-            "firmware_changed": [],
-            "changed": [],
-        }
-        for dev_id in sorted(set(b) - set(a)):
-            out["new"].append(device_record(devs[dev_id]))
-        # Missing means in the later scan's scope and not answering; a device outside a
-        # partial re-scan's scope was simply not asked.
-        for dev_id in sorted(set(a) - set(b)):
-            ip = a[dev_id].ip
-            asked = scope_b is None or (ip is not None and scope_b.contains(ip))
-            out["missing" if asked else "not_scanned"].append(device_record(devs[dev_id]))
-        lo, hi = sorted((scan_a, scan_b))
-        for dev_id in sorted(set(a) & set(b)):
-            if a[dev_id].ip != b[dev_id].ip:
-                out["moved"].append(
-                    {**device_record(devs[dev_id]), "old_ip": a[dev_id].ip, "new_ip": b[dev_id].ip}
-                )
-            for c in s.scalars(
-                select(m.Change)
-                .where(
-                    m.Change.device_id == dev_id,
-                    m.Change.scan_id > lo,
-                    m.Change.scan_id <= hi,
-                    m.Change.field.in_(("firmware", "model", "manufacturer", "serial", "mac")),
-                )
-                .order_by(m.Change.id)
-            ):
-                key = "firmware_changed" if c.field == "firmware" else "changed"
-                out[key].append(
-                    {
-                        "id": dev_id,
-                        "ip": devs[dev_id].ip,
-                        "field": c.field,
-                        "old": c.old_value,
-                        "new": c.new_value,
-                        "scan_id": c.scan_id,
-                    }
-                )
-        return out
-
-
 # --- the policy in force per site ------------------------------------------------------
-
-
-def site_policies(inv: Inventory) -> dict[str, dict[str, Any]]:
-    """The stored policy of each site that has one, by site name: name, version, source,
-    sha256, text and set_at.  A site missing here is scored with the default."""
-    with inv.session() as s:
-        rows = s.execute(select(m.Site.name, m.SitePolicy).join(m.SitePolicy)).all()
-        return {
-            name: {
-                "name": p.name,
-                "version": p.version,
-                "source": p.source,
-                "sha256": p.sha256,
-                "text": p.text,
-                "set_at": _iso(p.set_at),
-            }
-            for name, p in rows
-        }
 
 
 def set_site_policy(inv: Inventory, sites: Sequence[str], policy: dict[str, str] | None) -> int:

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from camscan import __version__
-from camscan.inventory import repository as repo
+from camscan.app.scores import policies_in_force
+from camscan.inventory import queries
 from camscan.inventory.db import Inventory
-from camscan.scoring import policies_in_force
 from camscan.scoring.plan import Costs, Plan, build_plan, load_costs, priority_key, top_reasons
 from camscan.scoring.policy import BAND_MEANING, BANDS, Policy, load_policy
 from camscan.scoring.score import UNRANKED_BAND, score_device
@@ -211,7 +211,7 @@ def _one_per_field(evidence: list[Any]) -> list[dict[str, Any]]:
 
 
 def _detail(inv: Inventory, dev: dict[str, Any], mode: str = "full") -> dict[str, Any]:
-    d = repo.device_detail(inv, str(dev["id"]))
+    d = queries.device_detail(inv, str(dev["id"]))
     strongest = _one_per_field(dev.get("evidence") or [])
     rows, chars = (
         (EVIDENCE_ROWS, None) if mode == "full" else (SUMMARY_EVIDENCE_ROWS, SUMMARY_VALUE_CHARS)
@@ -273,7 +273,7 @@ def _changes(inv: Inventory, scans: list[dict[str, Any]], sites: list[str]) -> l
                 "site": site,
                 "previous": prev,
                 "latest": latest,
-                "changes": repo.scan_changes(inv, prev["id"], latest["id"]),
+                "changes": queries.scan_changes(inv, prev["id"], latest["id"]),
             }
         )
     return out
@@ -296,11 +296,11 @@ def collect(
     if evidence not in EVIDENCE_MODES:
         raise ValueError(f"evidence must be one of {EVIDENCE_MODES}, not {evidence!r}")
     vulns = vulns or load_vulns()
-    site = repo.resolve_site(inv, site) if site else None
+    site = queries.resolve_site(inv, site) if site else None
     in_force = policies_in_force(inv, [site] if site else None)
-    listing = repo.list_devices(inv, site=site)
+    listing = queries.list_devices(inv, site=site)
     devices, stored = _scored(listing, policy, in_force, vulns, today)
-    scans = [s for s in repo.list_scans(inv) if site is None or s["site"] == site]
+    scans = [s for s in queries.list_scans(inv) if site is None or s["site"] == site]
     sites = sorted({s["site"] for s in scans} | {str(d["site"]) for d in devices})
     policies = (
         {n: policy for n in sites} if policy else {n: in_force[n] for n in sites if n in in_force}

@@ -11,7 +11,6 @@ Whichever of the two files has the later ``data_date`` is used.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ from camscan.scoring.versions import Firmware, in_range, parse_firmware
 FORMAT = "camscan-vulns/1"
 KEV_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
 MAX_FEED_BYTES = 30 * 1024 * 1024
-ENV = "CAMSCAN_VULNS"
 # Makers whose new KEV entries are imported even when the product does not say "camera".
 CAMERA_VENDORS = (
     "hikvision", "dahua", "amcrest", "lorex", "axis", "hanwha", "bosch", "uniview", "vivotek",
@@ -169,22 +167,23 @@ def shipped_text() -> str:
     return resources.files("camscan.scoring").joinpath("data/vulns.json").read_text("utf-8")
 
 
-def user_path() -> Path:
-    """``$CAMSCAN_VULNS``, else vulns.json in camscan's XDG data directory."""
-    env = os.environ.get(ENV)
-    if env:
-        return Path(env).expanduser()
+def user_path(user_copy: Path | None = None) -> Path:
+    """``user_copy`` (the CLI passes ``$CAMSCAN_VULNS``), else vulns.json in camscan's XDG
+    data directory."""
+    if user_copy is not None:
+        return user_copy
     from camscan.config import data_dir
 
     return data_dir() / "vulns.json"
 
 
-def load_vulns(path: str | Path | None = None) -> VulnData:
-    """The given file, else the newer of the shipped data and the user's updated copy."""
+def load_vulns(path: str | Path | None = None, *, user_copy: Path | None = None) -> VulnData:
+    """The given file, else the newer of the shipped data and the user's updated copy
+    (:func:`user_path` of ``user_copy``)."""
     if path is not None:
         return parse_data(_read_json(Path(path)), str(path))
     shipped = parse_data(json.loads(shipped_text()), "camscan/scoring/data/vulns.json")
-    user = user_path()
+    user = user_path(user_copy)
     if user.is_file():
         mine = parse_data(_read_json(user), str(user))
         if mine.data_date >= shipped.data_date:
@@ -462,10 +461,11 @@ def merge(base: VulnData, incoming: Any, *, origin: str) -> tuple[dict[str, Any]
 
 
 def update_from(incoming: Any, origin: str, *, target: Path | None = None) -> dict[str, Any]:
-    """Merge new data into the current data and write it to the user's copy."""
-    base = load_vulns()
+    """Merge new data into the current data and write it to the user's copy (``target``,
+    else :func:`user_path`)."""
+    base = load_vulns(user_copy=target)
     doc, counts = merge(base, incoming, origin=origin)
-    out = target or user_path()
+    out = user_path(target)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -473,8 +473,8 @@ def update_from(incoming: Any, origin: str, *, target: Path | None = None) -> di
     return {**counts, "path": str(out), "data_date": doc["data_date"]}
 
 
-def update_from_file(path: Path) -> dict[str, Any]:
-    return update_from(_read_json(path), str(path))
+def update_from_file(path: Path, *, target: Path | None = None) -> dict[str, Any]:
+    return update_from(_read_json(path), str(path), target=target)
 
 
 def fetch(url: str = KEV_URL, *, timeout: float = 30.0) -> Any:

@@ -28,7 +28,7 @@ def stored_device(tmp_path: Path, reply: bytes = REPLY) -> Path:
         Observation(probe="http", ip=IP, port=80, raw=reply, meta={"path": p, "tls": False})
         for p in PATHS
     ]
-    verdict = load_engine().identify(evidence_document(IP, obs)).to_dict()
+    verdict = load_engine().identify(evidence_document(IP, obs))
     sid = repo.start_scan(inv, "clinic", {"cidrs": ["10.30.0.0/24"]}, {})
     repo.record_host(inv, sid, IP, None, obs, verdict)
     repo.finish_scan(inv, sid, "complete", 1)

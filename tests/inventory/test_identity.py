@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from camscan.fingerprint.verdict import Verdict
 from camscan.inventory import models as m
+from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
 from camscan.observations import Observation
@@ -47,7 +49,7 @@ def http_obs(ip: str) -> list[Observation]:
 def scan(inv: Inventory, hosts: list[tuple[str, str | None, dict[str, Any]]]) -> int:
     sid = repo.start_scan(inv, "school", SCOPE, {})
     for ip, mac, v in hosts:
-        repo.record_host(inv, sid, ip, mac, http_obs(ip), v)
+        repo.record_host(inv, sid, ip, mac, http_obs(ip), Verdict.from_dict(v))
     repo.finish_scan(inv, sid, "complete", len(hosts))
     return sid
 
@@ -74,7 +76,7 @@ def test_three_scans(inv: Inventory) -> None:
             ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),  # nothing but the IP
         ],
     )
-    devs = {d["ip"]: d for d in repo.list_devices(inv)}
+    devs = {d["ip"]: d for d in queries.list_devices(inv)}
     assert len(devs) == 4
     assert devs["10.1.0.10"]["mac"] == "44:19:b6:00:00:01"
     ids = {ip: d["id"] for ip, d in devs.items()}
@@ -89,7 +91,7 @@ def test_three_scans(inv: Inventory) -> None:
             ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),
         ],
     )
-    devs2 = {d["id"]: d for d in repo.list_devices(inv)}
+    devs2 = {d["id"]: d for d in queries.list_devices(inv)}
     assert len(devs2) == 4, "no duplicate devices after IP and firmware changes"
     assert devs2[ids["10.1.0.10"]]["ip"] == "10.1.0.11"
     assert devs2[ids["10.1.0.20"]]["firmware"] == "V5.7.3 build 220112"
@@ -107,7 +109,7 @@ def test_three_scans(inv: Inventory) -> None:
             ("10.1.0.11", "44:19:b6:00:00:01", verdict()),
         ],
     )
-    devs3 = {d["id"]: d for d in repo.list_devices(inv)}
+    devs3 = {d["id"]: d for d in queries.list_devices(inv)}
     assert len(devs3) == 4
     onvif = devs3[ids["10.1.0.30"]]
     assert onvif["ip"] == "10.1.0.31"
@@ -115,22 +117,22 @@ def test_three_scans(inv: Inventory) -> None:
     assert h[-2:] == [("presence", "missing", "present"), ("ip", "10.1.0.30", "10.1.0.31")]
     assert onvif["first_seen"] <= onvif["last_seen"]
     # the old values are kept as addresses too
-    detail = repo.device_detail(inv, str(ids["10.1.0.30"]))
+    detail = queries.device_detail(inv, str(ids["10.1.0.30"]))
     assert [a["ip"] for a in detail["addresses"]] == ["10.1.0.30", "10.1.0.31"]
     assert detail["scans"] == [s1, s3]
 
-    changes = repo.scan_changes(inv, s1, s2)
+    changes = queries.scan_changes(inv, s1, s2)
     assert [d["ip"] for d in changes["missing"]] == ["10.1.0.31"]  # current ip of the device
     assert {d["old_ip"] for d in changes["moved"]} == {"10.1.0.10", "10.1.0.20"}
     assert [c["new"] for c in changes["firmware_changed"]] == ["V5.7.3 build 220112"]
-    assert [d["id"] for d in repo.scan_changes(inv, s2, s3)["new"]] == [ids["10.1.0.30"]]
+    assert [d["id"] for d in queries.scan_changes(inv, s2, s3)["new"]] == [ids["10.1.0.30"]]
 
 
 def test_conflicting_mac_is_another_device(inv: Inventory) -> None:
     scan(inv, [("10.1.0.10", "44:19:b6:00:00:01", verdict())])
     # same IP, other MAC: a replacement unit, not the same device
     scan(inv, [("10.1.0.10", "44:19:b6:00:00:02", verdict(model="DS-2CD2347G2-LU"))])
-    rows = repo.list_devices(inv)
+    rows = queries.list_devices(inv)
     assert len(rows) == 2
     assert {r["model"] for r in rows} == {"DS-2CD2143G0-I", "DS-2CD2347G2-LU"}
 
@@ -143,7 +145,7 @@ def test_placeholder_serials_do_not_merge(inv: Inventory) -> None:
             ("10.1.0.51", None, verdict(serial="unknown")),
         ],
     )
-    assert len(repo.list_devices(inv)) == 2
+    assert len(queries.list_devices(inv)) == 2
 
 
 def test_services_and_observations_kept(inv: Inventory) -> None:
@@ -153,13 +155,13 @@ def test_services_and_observations_kept(inv: Inventory) -> None:
         Observation.capped("http", "10.1.0.60", big, port=8080, meta={"path": "/"}),
         Observation(probe="rtsp", ip="10.1.0.60", port=554, error="timeout after 3.0 s"),
     ]
-    dev = repo.record_host(inv, sid, "10.1.0.60", None, obs, verdict())
-    detail = repo.device_detail(inv, str(dev))
+    dev = repo.record_host(inv, sid, "10.1.0.60", None, obs, Verdict.from_dict(verdict()))
+    detail = queries.device_detail(inv, str(dev))
     o = {x["probe"]: x for x in detail["observations"]}
     assert o["http"]["bytes"] == 64 * 1024 and o["http"]["truncated"] is True
     assert o["rtsp"]["error"] == "timeout after 3.0 s"
     assert [(s["port"], s["name"]) for s in detail["services"]] == [(8080, "http")]
-    doc = repo.evidence_for(inv, str(dev))
+    doc = queries.evidence_for(inv, str(dev))
     assert doc["http"][0]["port"] == 8080
     assert {"probe": "rtsp", "port": 554, "error": "timeout after 3.0 s"} in doc["probe_errors"]
 
@@ -169,12 +171,14 @@ def test_a_partial_rescan_marks_only_its_own_scope_missing(inv: Inventory) -> No
     s1 = scan(inv, [(f"10.1.0.{n}", None, verdict(serial=f"SN{n}")) for n in (10, 20, 100, 110)])
     part = {**SCOPE, "cidrs": ["10.1.0.0/26"]}
     s2 = repo.start_scan(inv, "school", part, {})
-    repo.record_host(inv, s2, "10.1.0.10", None, http_obs("10.1.0.10"), verdict(serial="SN10"))
+    repo.record_host(
+        inv, s2, "10.1.0.10", None, http_obs("10.1.0.10"), Verdict.from_dict(verdict(serial="SN10"))
+    )
     repo.finish_scan(inv, s2, "complete", 1)
-    changes = repo.scan_changes(inv, s1, s2)
+    changes = queries.scan_changes(inv, s1, s2)
     assert [d["ip"] for d in changes["missing"]] == ["10.1.0.20"]
     assert sorted(d["ip"] for d in changes["not_scanned"]) == ["10.1.0.100", "10.1.0.110"]
-    ids = {d["ip"]: d["id"] for d in repo.list_devices(inv)}
+    ids = {d["ip"]: d["id"] for d in queries.list_devices(inv)}
     assert ("presence", "present", "missing") in history(inv, ids["10.1.0.20"])
     assert all(h[0] != "presence" for h in history(inv, ids["10.1.0.100"]))
 

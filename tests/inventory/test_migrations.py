@@ -43,9 +43,9 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
 
     inv = open_inventory(str(path))
     assert schema_revision(inv.engine) == head_revision()
-    from camscan.inventory import repository as repo
+    from camscan.inventory import queries
 
-    rows = repo.list_devices(inv)
+    rows = queries.list_devices(inv)
     assert [(r["id"], r["ip"], r["site"], r["score"], r["score_factors"]) for r in rows] == [
         (7, "10.0.0.9", "old school", None, [])
     ]

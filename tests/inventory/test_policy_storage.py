@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from camscan.app.scores import policies_in_force, store_policy
+from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import (
     Inventory,
@@ -17,7 +19,6 @@ from camscan.inventory.db import (
     schema_revision,
     upgrade_to,
 )
-from camscan.scoring import policies_in_force, store_policy
 from camscan.scoring.policy import load_policy
 from tests.inventory.conftest import pg_url
 
@@ -42,7 +43,7 @@ def test_upgrade_from_0002_on_sqlite_keeps_sites(tmp_path: Path) -> None:
     con.close()
     inv = open_inventory(str(path))
     assert schema_revision(inv.engine) == head_revision()
-    assert repo.site_names(inv) == ["Ward A"] and repo.site_policies(inv) == {}
+    assert queries.site_names(inv) == ["Ward A"] and queries.site_policies(inv) == {}
     inv.close()
 
 
@@ -64,7 +65,7 @@ def test_upgrade_from_0002_on_postgresql() -> None:
     assert schema_revision(inv.engine) == head_revision()
     cols = {c["name"] for c in sa.inspect(inv.engine).get_columns("site_policy")}
     assert cols == {"site_id", "name", "version", "source", "sha256", "text", "set_at"}
-    assert repo.site_names(inv) == ["Ward A"]
+    assert queries.site_names(inv) == ["Ward A"]
     inv.close()
 
 
@@ -76,15 +77,15 @@ def test_policy_stored_per_site_and_read_back(inv: Inventory, tmp_path: Path) ->
     pol = load_policy(f)
     assert store_policy(inv, pol, "ward a") == 1  # the site's name, case ignored
     f.unlink()  # the stored text is what counts, not the file
-    stored = repo.site_policies(inv)
+    stored = queries.site_policies(inv)
     assert list(stored) == ["Ward A"]
     assert stored["Ward A"]["sha256"] == pol.sha256 and stored["Ward A"]["text"] == HOSPITAL
     in_force = policies_in_force(inv)
     assert in_force["Ward A"].name == "hospital" and in_force["Ward A"].bands["P1"] == 30
     assert in_force["Ward B"].source == "default"
     store_policy(inv, pol)  # every site, set again: one row per site
-    assert sorted(repo.site_policies(inv)) == ["Ward A", "Ward B"]
+    assert sorted(queries.site_policies(inv)) == ["Ward A", "Ward B"]
     store_policy(inv, None, "Ward A")
-    assert sorted(repo.site_policies(inv)) == ["Ward B"]
+    assert sorted(queries.site_policies(inv)) == ["Ward B"]
     with pytest.raises(Exception, match="no site 'Ward C'"):
         store_policy(inv, pol, "Ward C")

@@ -7,7 +7,8 @@ import pytest
 import sample_site
 from sample_site import TODAY
 
-from camscan.scoring import rescore
+from camscan.app.scores import rescore
+from camscan.fingerprint.verdict import Verdict
 
 
 @pytest.fixture
@@ -25,7 +26,8 @@ def big_site(tmp_path: Path) -> Iterator[sample_site.Site]:
         h = copy.deepcopy(base[i % len(base)])
         if h.verdict.get("serial"):
             h.verdict["serial"] += f"-{i}"
-        repo.record_host(inv, sid, f"10.30.0.{i + 10}", f"02:00:00:00:00:{i:02x}", [], h.verdict)
+        mac = f"02:00:00:00:00:{i:02x}"
+        repo.record_host(inv, sid, f"10.30.0.{i + 10}", mac, [], Verdict.from_dict(h.verdict))
     repo.finish_scan(inv, sid, "complete", 61)
     rescore(inv, today=TODAY)
     yield sample_site.Site(inv, tmp_path / "big.db", (sid, sid), {})

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sample_site import TODAY, Site
 
+from camscan.app.scores import rescore
 from camscan.errors import PolicyError
-from camscan.inventory import repository as repo
-from camscan.scoring import rescore
+from camscan.inventory import queries
 from camscan.scoring.plan import build_plan, device_class, load_costs, parse_amount
 
 
@@ -133,7 +133,7 @@ def test_bad_costs_file(tmp_path: Path, text: str, needle: str) -> None:
 
 def test_plan_of_a_scored_inventory(site: Site) -> None:
     rescore(site.inv, today=TODAY)
-    devices = repo.list_devices(site.inv)
+    devices = queries.list_devices(site.inv)
     plan = build_plan(devices, 20_000)
     planned = [i.device for p in plan.phases for i in p.items]
     assert planned[0]["band"] == "P1"

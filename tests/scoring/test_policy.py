@@ -7,15 +7,17 @@ from pathlib import Path
 import pytest
 from sample_site import TODAY, Site
 
+from camscan.app.scores import rescore
 from camscan.errors import PolicyError
+from camscan.inventory import queries
 from camscan.inventory import repository as repo
-from camscan.scoring import load_policy, rescore
+from camscan.scoring import load_policy
 from camscan.scoring.policy import FACTORS, default_text
 
 
 def order(site: Site) -> list[str]:
     names = {v: k for k, v in site.ids.items()}
-    ranked = [d for d in repo.list_devices(site.inv) if d["band"] != "-"]
+    ranked = [d for d in queries.list_devices(site.inv) if d["band"] != "-"]
     ranked.sort(key=lambda d: (-d["score"], d["id"]))
     return [names[d["id"]] for d in ranked]
 
@@ -43,11 +45,11 @@ def test_custom_policy_changes_the_order(site: Site, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     repo.set_tags(site.inv, device_refs=[str(site.ids["axis"])], criticality="high")
-    rescore(site.inv, custom, today=TODAY)
+    rescore(site.inv, load_policy(custom), today=TODAY)
     new_order = order(site)
     assert new_order.index("axis") < new_order.index("annke")
     assert new_order.index("axis") < new_order.index("hik_old")
-    axis = repo.device_detail(site.inv, str(site.ids["axis"]))
+    axis = queries.device_detail(site.inv, str(site.ids["axis"]))
     assert axis["score"] == 60 and axis["band"] == "P1"
     assert all("hospital" in f["policy"] for f in axis["score_factors"])
 

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from sample_site import HOSTILE_MODEL, TODAY, Site, exposure, verdict
 
+from camscan.app.scores import rescore
+from camscan.inventory import queries
 from camscan.inventory import repository as repo
-from camscan.scoring import load_policy, rescore, score_device
+from camscan.scoring import load_policy, score_device
 from camscan.scoring.policy import FACTORS
 from camscan.scoring.score import Score
 from camscan.scoring.vulns import load_vulns
@@ -205,26 +207,26 @@ def test_hostile_strings_do_not_break_scoring() -> None:
 
 def test_rescore_stores_factors_that_add_up(site: Site) -> None:
     assert rescore(site.inv, today=TODAY) == len(site.ids)
-    for dev in repo.list_devices(site.inv):
+    for dev in queries.list_devices(site.inv):
         assert dev["band"] is not None
         assert sum(f["points"] for f in dev["score_factors"]) == pytest.approx(dev["score"])
-    old = repo.device_detail(site.inv, str(site.ids["hik_old"]))
+    old = queries.device_detail(site.inv, str(site.ids["hik_old"]))
     assert old["band"] == "P1"
     assert any("CVE-2021-36260" in f["reason"] for f in old["score_factors"])
-    assert repo.device_detail(site.inv, str(site.ids["printer"]))["band"] == "-"
+    assert queries.device_detail(site.inv, str(site.ids["printer"]))["band"] == "-"
 
 
 def test_tagging_criticality_raises_the_stored_score(site: Site) -> None:
     rescore(site.inv, today=TODAY)
     ref = str(site.ids["axis"])
-    before = repo.device_detail(site.inv, ref)["score"]
+    before = queries.device_detail(site.inv, ref)["score"]
     repo.set_tags(site.inv, device_refs=[ref], zone="Server room", criticality="high")
     rescore(site.inv, today=TODAY)
-    after = repo.device_detail(site.inv, ref)
+    after = queries.device_detail(site.inv, ref)
     assert after["score"] - before == 12
     assert any("zone Server room" in f["reason"] for f in after["score_factors"])
     # a whole site tagged: every device there without its own tag
     repo.set_tags(site.inv, site="North school", criticality="medium")
     rescore(site.inv, today=TODAY)
-    annke = repo.device_detail(site.inv, str(site.ids["annke"]))
+    annke = queries.device_detail(site.inv, str(site.ids["annke"]))
     assert any(f["factor"] == "criticality" and f["points"] == 6 for f in annke["score_factors"])

@@ -100,9 +100,9 @@ def test_matching_statuses() -> None:
 def test_update_from_a_kev_catalog_file(tmp_path: Path, private_vulns: Path) -> None:
     feed = tmp_path / "known_exploited_vulnerabilities.json"
     feed.write_text(json.dumps(KEV_FEED), encoding="utf-8")
-    result = update_from_file(feed)
+    result = update_from_file(feed, target=private_vulns)
     assert result["added"] == 1 and result["path"] == str(private_vulns)
-    data = load_vulns()
+    data = load_vulns(user_copy=private_vulns)
     assert data.path == str(private_vulns)
     assert data.data_date == "2026-11-20" and data.kev_catalog_version == "2026.11.20"
     new = next(v for v in data.entries if v.cve == "CVE-2026-99901")
@@ -164,7 +164,7 @@ def test_update_rejects_other_files(tmp_path: Path, content: str, needle: str) -
 def test_broken_user_copy_is_a_clear_error(private_vulns: Path) -> None:
     private_vulns.write_text('{"format": "camscan-vulns/1", "entries": 5}', encoding="utf-8")
     with pytest.raises(UsageError, match="'entries' must be a list"):
-        load_vulns()
+        load_vulns(user_copy=private_vulns)
 
 
 class _Feed(BaseHTTPRequestHandler):

@@ -15,6 +15,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
+from camscan.fingerprint.verdict import Verdict
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory, open_inventory
 from camscan.observations import Observation
@@ -266,7 +267,9 @@ def record(inv: Inventory, scan_hosts: list[Host]) -> tuple[int, dict[str, int]]
     scan_id = repo.start_scan(inv, SITE, _scope(), OPTIONS)
     ids = {}
     for h in scan_hosts:
-        ids[h.key] = repo.record_host(inv, scan_id, h.ip, h.mac, h.observations, h.verdict)
+        ids[h.key] = repo.record_host(
+            inv, scan_id, h.ip, h.mac, h.observations, Verdict.from_dict(h.verdict)
+        )
     repo.finish_scan(inv, scan_id, "complete", len(scan_hosts))
     return scan_id, ids
 

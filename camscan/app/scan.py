@@ -1,4 +1,4 @@
-"""Orchestration: scope -> discovery pipeline -> fingerprint engine -> inventory.
+"""The scan use case: scope -> discovery pipeline -> fingerprint engine -> inventory -> rescore.
 
 Each host is identified and committed as soon as its probes finish, so an interrupted
 scan (Ctrl-C, SIGTERM, even SIGKILL) keeps every device found so far; the scan record is
@@ -8,26 +8,27 @@ closed as ``incomplete`` (SIGKILL: by the next camscan run that reads the scan h
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Literal
 
+from camscan.app.identify import identify_document
+from camscan.app.scores import rescore
 from camscan.discovery.records import HostResult, OnProgress, Progress, ScanOptions, ScanSummary
+from camscan.fingerprint.verdict import Verdict
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
 from camscan.observations import evidence_document
 from camscan.scope import Scope
-from camscan.scoring import rescore
-
-if TYPE_CHECKING:
-    from camscan.fingerprint.engine import Engine
 
 WRITE_BATCH = 256  # hosts per transaction at most
 
-__all__ = ["Progress", "ScanOptions", "ScanReport", "identify_document", "run"]
+EventLoop = Literal["uvloop", "asyncio"]
+
+__all__ = ["EventLoop", "Progress", "ScanOptions", "ScanReport", "run"]
 
 
 @dataclass
@@ -64,10 +65,10 @@ class ScanReport:
         }
 
 
-def _runner() -> asyncio.Runner:
-    """uvloop's event loop when installed (CAMSCAN_EVENT_LOOP=asyncio: the standard one):
-    measured on the 1,000-host lab, see docs/benchmarks.md."""
-    if os.environ.get("CAMSCAN_EVENT_LOOP", "") != "asyncio":
+def _runner(event_loop: EventLoop) -> asyncio.Runner:
+    """uvloop's event loop when installed ("asyncio": the standard one): measured on the
+    1,000-host lab, see docs/benchmarks.md."""
+    if event_loop != "asyncio":
         try:
             import uvloop
         except ImportError:
@@ -75,20 +76,6 @@ def _runner() -> asyncio.Runner:
         else:
             return asyncio.Runner(loop_factory=uvloop.new_event_loop)
     return asyncio.Runner()
-
-
-def identify_document(engine: Engine, doc: dict[str, Any]) -> dict[str, Any]:
-    """The verdict for one evidence document, with the probes' own failures kept on it."""
-    verdict: dict[str, Any] = engine.identify(doc).to_dict()
-    errors = list(verdict.get("errors") or [])
-    for failure in doc.get("probe_errors", []):
-        if failure not in errors:
-            errors.append(failure)
-    verdict["errors"] = errors
-    if isinstance(doc.get("plan"), dict):  # what was asked and skipped, for `camscan show`
-        plan = doc["plan"]
-        verdict["plan"] = {k: plan[k] for k in ("requests", "why", "skipped") if k in plan}
-    return verdict
 
 
 def run(
@@ -100,12 +87,21 @@ def run(
     recorded_options: dict[str, Any],
     on_progress: OnProgress | None = None,
     on_device: Callable[[dict[str, Any]], None] | None = None,
+    fingerprints: Path | None = None,
+    event_loop: EventLoop = "uvloop",
+    policy: Path | None = None,
+    vulns: Path | None = None,
 ) -> ScanReport:
-    """Run one scan to the inventory; returns its report (status incomplete if interrupted)."""
+    """Run one scan to the inventory; returns its report (status incomplete if interrupted).
+
+    ``fingerprints``: a rule directory instead of the shipped rules; ``policy``: the scoring
+    policy file laid over the default for sites without a stored policy; ``vulns``: the
+    vulnerability data file instead of the shipped or updated one (the CLI passes
+    $CAMSCAN_FINGERPRINTS, $CAMSCAN_EVENT_LOOP, $CAMSCAN_POLICY and $CAMSCAN_VULNS)."""
     from camscan.discovery.pipeline import run_scan
     from camscan.fingerprint import load_engine
 
-    engine = load_engine()
+    engine = load_engine(fingerprints)
     repo.reap_interrupted(inv)
     scan_id = repo.start_scan(inv, site, scope.to_dict(), recorded_options)
     report = ScanReport(scan_id=scan_id, addresses=scope.size)
@@ -114,10 +110,10 @@ def run(
     # SQLite has one writer: finished hosts are queued and one writer commits whatever has
     # queued, many hosts per transaction (a commit is a file sync: one per host made the
     # writer the scan's tail), as soon as the previous commit is done.
-    queued: list[tuple[HostResult, dict[str, Any]]] = []
+    queued: list[tuple[HostResult, Verdict]] = []
     wake = asyncio.Event()
 
-    def store(batch: list[tuple[HostResult, dict[str, Any]]]) -> None:
+    def store(batch: list[tuple[HostResult, Verdict]]) -> None:
         """Commit ``batch`` (the head of ``queued``), then take it off the queue: a batch
         whose write never started stays queued for the final flush."""
         rows = [(h.ip, h.mac, h.observations, v) for h, v in batch]
@@ -126,7 +122,7 @@ def run(
         report.device_ids.extend(ids)
         if on_device is not None:
             for (h, v), dev_id in zip(batch, ids, strict=True):
-                on_device({"id": dev_id, "ip": h.ip, **v})
+                on_device({"id": dev_id, "ip": h.ip, **v.to_dict()})
 
     closing = asyncio.Event()
 
@@ -145,7 +141,7 @@ def run(
         verdict = await asyncio.to_thread(identify_document, engine, doc)
         report.hosts_probed += 1
         report.devices += 1
-        report.cameras += int(bool(verdict.get("is_camera")))
+        report.cameras += int(verdict.is_camera)
         report.errors += sum(1 for o in host.observations if o.error)
         queued.append((host, verdict))
         wake.set()
@@ -172,7 +168,7 @@ def run(
 
     status = "failed"
     try:
-        with _runner() as runner:
+        with _runner(event_loop) as runner:
             summary = runner.run(main())
         status = "complete"
         report.hosts_probed = max(report.hosts_probed, summary.hosts_probed)
@@ -188,5 +184,7 @@ def run(
         report.status = status
         report.seconds = time.monotonic() - started
         repo.finish_scan(inv, scan_id, status, report.hosts_probed)
-    rescore(inv)
+    from camscan.scoring import load_policy, load_vulns
+
+    rescore(inv, vulns=load_vulns(user_copy=vulns), default=load_policy(policy))
     return report
