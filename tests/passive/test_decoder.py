@@ -1,0 +1,423 @@
+"""The passive decoder on hand-built frames: each protocol read into the active probes'
+observations, the same engine naming the maker; hostile frames counted, never fatal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import struct
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from passive_frames import (
+    ACK,
+    DEV_MAC,
+    PSH,
+    SYN,
+    arp,
+    ether,
+    ipv4,
+    ipv6,
+    tcp_conversation,
+    tcp_frame,
+    udp,
+    udp_frame,
+)
+from zeroconf import DNSOutgoing, DNSPointer, DNSText, const
+
+from camscan.app.identify import identify_document
+from camscan.fingerprint import load_engine
+from camscan.observations import evidence_document
+from camscan.passive import dhcp
+from camscan.passive.decoder import Limits, PassiveDecoder, split_replies
+from camscan.passive.packets import Malformed, decode
+from camscan.passive.scope import recording_scope
+from camscan.protocols.tls import parse_certificate
+
+DEV = "10.0.0.80"
+CLIENT = "10.0.0.5"
+
+# The shape of a Dahua IPC-HFW2228M's Hello (cogini/onvif:test/data/discovery/Hello.xml@ec687d70)
+DAHUA_HELLO = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+    b'xmlns:dn="http://www.onvif.org/ver10/network/wsdl" '
+    b'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" '
+    b'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
+    b'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"><s:Header>'
+    b"<a:MessageID>uuid:c46d7c79-6375-447a-b283-89eb2485271a</a:MessageID>"
+    b"<a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To>"
+    b"<a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Hello</a:Action>"
+    b"</s:Header><s:Body><d:Hello><a:EndpointReference>"
+    b"<a:Address>uuid:503b687a-b9d7-474f-a2d0-a18c8b25a464</a:Address></a:EndpointReference>"
+    b"<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>"
+    b"<d:Scopes>onvif://www.onvif.org/location/country/china onvif://www.onvif.org/name/Dahua "
+    b"onvif://www.onvif.org/hardware/IPC-HFW2228M-I1-V2 onvif://www.onvif.org/Profile/Streaming "
+    b"onvif://www.onvif.org/type/Network_Video_Transmitter "
+    b"onvif://www.onvif.org/extension/unique_identifier</d:Scopes>"
+    b"<d:XAddrs>http://10.0.0.80/onvif/device_service</d:XAddrs>"
+    b"<d:MetadataVersion>1</d:MetadataVersion></d:Hello></s:Body></s:Envelope>"
+)
+WSD_PROBE = (
+    b'<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">'
+    b"<s:Header><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action>"
+    b"</s:Header><s:Body><d:Probe/></s:Body></s:Envelope>"
+)
+# Haicam/Haicam:golang/libs/onvif/haicam_test/discoverytest.go@e7c5c18 (a DS-2CD2385G1-I)
+HIK_SADP = (
+    b'<?xml version="1.0" encoding="UTF-8"?><ProbeMatch><Uuid>8282F1DB-2FA6-4709-B261-'
+    b"3C6B6A48CA17</Uuid><Types>inquiry</Types><DeviceType>141945</DeviceType>"
+    b"<DeviceDescription>DS-2CD2385G1-I</DeviceDescription>"
+    b"<DeviceSN>DS-2CD2385G1-I20200414AAWRE33842150</DeviceSN><CommandPort>8000</CommandPort>"
+    b"<MAC>58-50-ed-1f-e3-85</MAC><Activated>true</Activated>"
+    b"<SoftwareVersion>V5.6.2build 190701</SoftwareVersion><OEMInfo>N/A</OEMInfo>"
+    b"<DetailOEMCode>1</DetailOEMCode></ProbeMatch>"
+)
+SADP_INQUIRY = (
+    b'<?xml version="1.0" encoding="utf-8"?><Probe><Uuid>8282F1DB-2FA6-4709-B261-3C6B6A48CA17'
+    b"</Uuid><Types>inquiry</Types></Probe>"
+)
+# DHIP: the 32-byte header (magic "DHIP" at 4, body length at 0x10: mcw0/DahuaConsole:net.py)
+DHIP_JSON = (
+    b'{"mac":"9c:8e:cd:01:02:03","method":"client.notifyDevInfo","params":{"deviceInfo":'
+    b'{"DeviceClass":"IPC","DeviceType":"IPC-HDW1431T1-S4","SerialNo":"6J0B3A1PAZ12345",'
+    b'"Vendor":"Private","Version":"2.800.0000000.25.R","HttpPort":80,"Port":37777}}}'
+)
+DHIP_REPLY = (
+    struct.pack("<I4sII", 0x20000000, b"DHIP", 0, 0)
+    + struct.pack("<II", len(DHIP_JSON), 0)
+    + struct.pack("<II", len(DHIP_JSON), 0)
+    + DHIP_JSON
+)
+# Dahua UPnP SDK NOTIFY fields (home-assistant/core#46822)
+SSDP_NOTIFY = (
+    b"NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\n"
+    b"LOCATION: http://10.0.0.80:49152/upnp_device_desc.xml\r\nNT: upnp:rootdevice\r\n"
+    b"NTS: ssdp:alive\r\nSERVER: Linux/3.8.8, UPnP/1.0, ZheJiang Dahua Technology CO.,LTD. "
+    b"Upnp SDK\r\nUSN: uuid:www.dahuatech.com.device_3_0-6J0B3A1PAZ12345::upnp:rootdevice\r\n\r\n"
+)
+MSEARCH = b'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\n\r\n'
+# Hikvision's web server and RTSP challenge (tests/fingerprint/documents.py cites them)
+HIK_HTTP = (
+    b"HTTP/1.1 302 Found\r\nServer: App-webs/\r\nLocation: /doc/page/login.asp\r\n"
+    b"Content-Length: 0\r\n\r\n"
+)
+HIK_RTSP = (
+    b"RTSP/1.0 401 Unauthorized\r\nCSeq: 3\r\n"
+    b'WWW-Authenticate: Digest realm="IP Camera(C1214)", nonce="a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"'
+    b', stale="FALSE"\r\nDate:  Tue, Dec 21 2021 12:08:36 GMT\r\n\r\n'
+)
+
+
+@pytest.fixture(scope="module")
+def engine():  # type: ignore[no-untyped-def]
+    return load_engine()
+
+
+def run(frames: list[bytes], limits: Limits | None = None, **scope: list[str]) -> PassiveDecoder:
+    dec = PassiveDecoder(recording_scope(**scope), limits)
+    for i, f in enumerate(frames):
+        dec.feed(1, f, 1_700_000_000.0 + i)
+    dec.finish()
+    return dec
+
+
+def verdict_of(dec: PassiveDecoder, ip: str, engine):  # type: ignore[no-untyped-def]
+    host = dec.hosts[ip]
+    doc = evidence_document(ip, host.observations, mac=host.mac)
+    return doc, identify_document(engine, doc)
+
+
+def test_arp_gives_ip_and_mac_and_arp_probes_are_not_hosts() -> None:
+    dec = run([arp(DEV), arp("0.0.0.0", target_ip="10.0.0.99")])
+    assert list(dec.hosts) == [DEV]
+    assert dec.hosts[DEV].mac == "9c:8e:cd:01:02:03"
+    assert dec.hosts[DEV].observations[0].probe == "arp"
+
+
+def test_dhcp_options_tied_to_the_address_the_server_acknowledged() -> None:
+    discover = dhcp.build(
+        mac=DEV_MAC,
+        hostname="axis-accc8e3a0a8f",
+        vendor_class="udhcp 1.19.4",
+        client_id=b"\x01" + DEV_MAC,
+    )
+    ack = dhcp.build(mac=DEV_MAC, message_type=5, op=2, yiaddr=DEV)
+    dec = run(
+        [
+            udp_frame("0.0.0.0", "255.255.255.255", 68, 67, discover),
+            udp_frame("10.0.0.1", "255.255.255.255", 67, 68, ack, mac=b"\x02" * 6),
+        ]
+    )
+    host = dec.hosts[DEV]
+    assert host.mac == "9c:8e:cd:01:02:03" and host.hostname == "axis-accc8e3a0a8f"
+    rec = host.observations[-1].meta["dhcp"]
+    assert rec == {
+        "hostname": "axis-accc8e3a0a8f",
+        "vendor_class": "udhcp 1.19.4",
+        "parameter_list": "1,3,6,12,15,28,42",
+        "client_id": "019c8ecd010203",
+    }
+    assert host.imported().hostname == "axis-accc8e3a0a8f"
+
+
+def test_dhcp_requested_address_and_cut_options() -> None:
+    req = dhcp.build(mac=DEV_MAC, message_type=3, hostname="cam1", requested_ip=DEV)
+    dec = run([udp_frame("0.0.0.0", "255.255.255.255", 68, 67, req)])
+    assert dec.hosts[DEV].hostname == "cam1"
+    cut = req[: req.index(b"cam1") + 2]  # option 12 says 4 octets, 2 arrive
+    dec = run([udp_frame("0.0.0.0", "255.255.255.255", 68, 67, cut)])
+    assert not dec.hosts and dec.stats.malformed["DHCP option cut off"] == 1
+    with pytest.raises(Malformed):
+        dhcp.parse_dhcp(b"\x01" * 300)  # no magic cookie
+
+
+def test_wsdiscovery_hello_names_dahua_and_probes_are_not_kept(engine) -> None:  # type: ignore[no-untyped-def]
+    dec = run(
+        [
+            udp_frame(DEV, "239.255.255.250", 3702, 3702, DAHUA_HELLO),
+            udp_frame(CLIENT, "239.255.255.250", 50000, 3702, WSD_PROBE),
+        ]
+    )
+    assert list(dec.hosts) == [DEV]
+    doc, verdict = verdict_of(dec, DEV, engine)
+    assert doc["wsdiscovery"][0]["raw"] == DAHUA_HELLO.decode()
+    assert verdict.manufacturer == "Dahua" and verdict.is_camera
+
+
+def test_sadp_dhip_ssdp_announcements(engine) -> None:  # type: ignore[no-untyped-def]
+    hik, dh = "10.0.0.64", DEV
+    dec = run(
+        [
+            udp_frame(hik, "239.255.255.250", 37020, 37020, HIK_SADP),
+            udp_frame(CLIENT, "239.255.255.250", 37020, 37020, SADP_INQUIRY),
+            udp_frame(dh, "10.0.0.5", 37810, 5050, DHIP_REPLY),
+            udp_frame(dh, "239.255.255.250", 1900, 1900, SSDP_NOTIFY),
+            udp_frame(dh, "239.255.255.250", 1900, 1900, SSDP_NOTIFY),  # repeats: kept once
+            udp_frame(CLIENT, "239.255.255.250", 1901, 1900, MSEARCH),
+        ]
+    )
+    assert sorted(dec.hosts) == [hik, dh]
+    _, v = verdict_of(dec, hik, engine)
+    assert v.manufacturer == "Hikvision" and v.model == "DS-2CD2385G1-I"
+    doc, v = verdict_of(dec, dh, engine)
+    assert v.manufacturer == "Dahua"
+    assert len(doc["ssdp"]) == 1 and "upnp_device_desc.xml" in doc["ssdp"][0]["raw"]
+    assert doc["dahua_discovery"]
+
+
+def test_mdns_announcement_read_into_service_records(engine) -> None:  # type: ignore[no-untyped-def]
+    out = DNSOutgoing(const._FLAGS_QR_RESPONSE | const._FLAGS_AA)
+    inst = "AXIS M1065-LW - ACCC8E3A0A8F._axis-video._tcp.local."
+    out.add_answer_at_time(
+        DNSPointer("_axis-video._tcp.local.", const._TYPE_PTR, const._CLASS_IN, 4500, inst), 0
+    )
+    out.add_answer_at_time(
+        DNSText(inst, const._TYPE_TXT, const._CLASS_IN, 4500, b"\x17macaddress=ACCC8E3A0A8F"), 0
+    )
+    query = DNSOutgoing(0)
+    dec = run(
+        [
+            udp_frame("10.0.0.90", "224.0.0.251", 5353, 5353, out.packets()[0]),
+            udp_frame(CLIENT, "224.0.0.251", 5353, 5353, query.packets()[0]),
+        ]
+    )
+    assert list(dec.hosts) == ["10.0.0.90"]
+    doc, v = verdict_of(dec, "10.0.0.90", engine)
+    assert doc["mdns"][0]["properties"] == {"macaddress": "ACCC8E3A0A8F"}
+    assert v.manufacturer == "Axis"
+
+
+def test_http_and_rtsp_server_sides_reassembled(engine) -> None:  # type: ignore[no-untyped-def]
+    page = HIK_HTTP
+    frames = tcp_conversation(
+        DEV, CLIENT, 80, b"GET /doc/page/login.asp HTTP/1.1\r\n\r\n", page, segment=7
+    )
+    frames[3], frames[4] = frames[4], frames[3]  # two segments out of order
+    frames.insert(6, frames[5])  # a retransmission
+    frames += tcp_conversation(
+        DEV, CLIENT, 554, b"DESCRIBE rtsp://x/ RTSP/1.0\r\n\r\n", HIK_RTSP, cport=40001
+    )
+    dec = run(frames)
+    doc, v = verdict_of(dec, DEV, engine)
+    assert doc["http"] == [
+        {"port": 80, "tls": False, "path": "/doc/page/login.asp", "raw": page.decode()}
+    ]
+    assert doc["rtsp"] == [{"port": 554, "raw": HIK_RTSP.decode()}]
+    assert doc["open_ports"] == [80, 554]
+    assert CLIENT not in dec.hosts  # a client is not a server
+    assert v.manufacturer == "Hikvision"
+
+
+def test_pipelined_replies_split_by_content_length() -> None:
+    one = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+    two = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+    three = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nworld\r\n0\r\n\r\n"
+    assert split_replies(one + two + three) == [one, two, three]
+    reqs = b"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\nGET http://h/c HTTP/1.1\r\n\r\n"
+    dec = run(tcp_conversation(DEV, CLIENT, 8080, reqs, one + two + three))
+    paths = [o.meta["path"] for o in dec.hosts[DEV].observations if o.probe == "http"]
+    assert paths == ["/a", "/b", "/c"]
+
+
+def _tls_server_flight(cert_der: bytes, version13: bool = False) -> bytes:
+    ext = struct.pack("!HHH", 43, 2, 0x0304) if version13 else b""
+    hello = b"\x03\x03" + b"\x11" * 32 + b"\x00" + b"\xc0\x2f" + b"\x00"
+    hello += struct.pack("!H", len(ext)) + ext
+    msgs = b"\x02" + len(hello).to_bytes(3, "big") + hello
+    if not version13:
+        certs = len(cert_der).to_bytes(3, "big") + cert_der
+        body = len(certs).to_bytes(3, "big") + certs
+        msgs += b"\x0b" + len(body).to_bytes(3, "big") + body
+    # split over two records, as servers do when the chain is long (RFC 5246 6.2.1)
+    half = len(msgs) // 2
+    recs = b""
+    for part in (msgs[:half], msgs[half:]):
+        recs += b"\x16\x03\x03" + struct.pack("!H", len(part)) + part
+    return recs
+
+
+def test_tls_certificate_read_from_a_tls12_handshake_not_from_13(engine) -> None:  # type: ignore[no-untyped-def]
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Axis Communications AB"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "axis-accc8e3a0a8f"),
+        ]
+    )
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=9))
+        .sign(key, hashes.SHA256())
+    )
+    der = cert.public_bytes(serialization.Encoding.DER)
+    hello = b"\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00"  # a (short) ClientHello record
+    frames = tcp_conversation("10.0.0.90", CLIENT, 443, hello, _tls_server_flight(der))
+    frames += tcp_conversation(
+        "10.0.0.91", CLIENT, 443, hello, _tls_server_flight(der, version13=True)
+    )
+    dec = run(frames)
+    doc, v = verdict_of(dec, "10.0.0.90", engine)
+    subject = parse_certificate(doc["tls"][0]["pem"]).subject
+    assert subject == "CN=axis-accc8e3a0a8f,O=Axis Communications AB"
+    assert v.manufacturer == "Axis"
+    assert [o.probe for o in dec.hosts["10.0.0.91"].observations] == ["tcp"]
+    assert dec.stats.tls13 == 1
+
+
+def test_scope_filters_what_is_recorded() -> None:
+    frames = [arp(DEV), arp("10.0.1.7", b"\x02" * 6), arp("8.8.8.8", b"\x04" * 6)]
+    assert sorted(run(frames).hosts) == [DEV, "10.0.1.7"]  # public space: not by default
+    assert list(run(frames, only=["10.0.1.0/24"]).hosts) == ["10.0.1.7"]
+    assert list(run(frames, exclude=["10.0.1.0/24"]).hosts) == [DEV]
+    assert "8.8.8.8" in run(frames, only=["0.0.0.0/0"]).hosts  # named explicitly
+    with pytest.raises(ValueError, match="--only"):
+        recording_scope(only=["10.0.0.0/33"])
+
+
+def test_vlan_tags_ipv6_extension_headers_and_other_link_types() -> None:
+    body = ipv4(DEV, "239.255.255.250", 17, udp(3702, 3702, DAHUA_HELLO))
+    dec = run([ether(body, 0x0800, vlan=20)])
+    assert DEV in dec.hosts
+    v6 = "fd00::80"
+    frame = ether(ipv6(v6, "ff02::c", 17, udp(3702, 3702, DAHUA_HELLO), hop_by_hop=True), 0x86DD)
+    assert v6 in run([frame]).hosts
+    pkt = decode(101, body)  # raw IP
+    assert pkt is not None and pkt.src == DEV and pkt.dport == 3702
+    sll = struct.pack("!HHH8sH", 0, 1, 6, DEV_MAC + b"\0\0", 0x0800) + body
+    pkt = decode(113, sll)
+    assert pkt is not None and pkt.src_mac == "9c:8e:cd:01:02:03"
+    later_fragment = ipv4(DEV, CLIENT, 17, udp(3702, 3702, DAHUA_HELLO), frag=0x0010)
+    assert decode(101, later_fragment) is None
+
+
+@pytest.mark.parametrize(
+    ("frame", "reason"),
+    [
+        (b"\x00" * 10, "short Ethernet header"),
+        (ether(b"\x45" + b"\0" * 5, 0x0800), "short IPv4 header"),
+        (ether(b"\x4f" + b"\0" * 19, 0x0800), "bad IPv4 header length"),
+        (ether(b"\x75" + b"\0" * 30, 0x0800), "IP version 7"),
+        (ether(ipv4(DEV, CLIENT, 17, b"\0\0\0"), 0x0800), "short UDP header"),
+        (
+            ether(ipv4(DEV, CLIENT, 6, b"\0" * 12 + b"\x20" + b"\0" * 7), 0x0800),
+            "bad TCP data offset",
+        ),
+        (ether(b"\x00\x14\x81\x00" * 3 + b"\x00\x14\x08\x00", 0x8100), "too many VLAN tags"),
+        (ether(b"\x60" + b"\0" * 10, 0x86DD), "short IPv6 header"),
+    ],
+)
+def test_malformed_frames_are_counted_by_reason(frame: bytes, reason: str) -> None:
+    dec = run([frame, arp(DEV)])
+    assert dec.stats.malformed == {reason: 1}
+    assert DEV in dec.hosts  # what came after is still read
+
+
+def test_random_and_mutated_frames_never_raise() -> None:
+    rnd = random.Random(13)
+    good = [
+        udp_frame(DEV, "239.255.255.250", 3702, 3702, DAHUA_HELLO),
+        udp_frame(DEV, "10.0.0.5", 37810, 5050, DHIP_REPLY),
+        arp(DEV),
+        *tcp_conversation(DEV, CLIENT, 80, b"GET / HTTP/1.1\r\n\r\n", HIK_HTTP),
+    ]
+    frames = []
+    for _ in range(3000):
+        f = bytearray(rnd.choice(good))
+        for _ in range(rnd.randint(1, 8)):
+            f[rnd.randrange(len(f))] = rnd.randrange(256)
+        frames.append(bytes(f[: rnd.randint(0, len(f))]))
+        frames.append(rnd.randbytes(rnd.randint(0, 200)))
+    dec = PassiveDecoder(recording_scope(only=["0.0.0.0/0", "::/0"]))
+    for lt in (1, 101, 113, 276, 0):
+        for f in frames[:1200]:
+            dec.feed(lt, f)
+    dec.finish()
+    assert dec.stats.packets == 6000 and sum(dec.stats.malformed.values()) > 100
+
+
+def test_memory_is_bounded_per_host_per_flow_and_in_flows() -> None:
+    limits = Limits(max_hosts=10, per_probe=3, max_flows=4, server_bytes=1024, flow_bytes=4096)
+    frames = [arp(f"10.0.1.{i}", bytes([2, 0, 0, 0, 0, i])) for i in range(1, 30)]
+    frames += [
+        udp_frame(
+            DEV, "239.255.255.250", 1900, 1900, SSDP_NOTIFY.replace(b"rootdevice", b"x%d" % i)
+        )
+        for i in range(20)
+    ]
+    dec = run(frames, limits)
+    assert len(dec.hosts) == 10 and dec.stats.hosts_dropped > 0
+    # the first ten addresses are kept; DEV came later
+    assert DEV not in dec.hosts
+    dec = run(frames[29:], limits)
+    assert dec.hosts[DEV].counts["ssdp"] == 3 and dec.stats.capped == 17
+    # 50 flows that never close, each sending 100 KiB: at most 4 held, 4 KiB in all
+    dec = PassiveDecoder(recording_scope(), limits)
+    for port in range(50):
+        dec.feed(1, tcp_frame(DEV, CLIENT, 80, 30000 + port, 1, SYN | ACK))
+        for k in range(100):
+            dec.feed(
+                1,
+                tcp_frame(
+                    DEV,
+                    CLIENT,
+                    80,
+                    30000 + port,
+                    2 + k * 1024,
+                    ACK | PSH,
+                    b"HTTP/1.1 200 OK\r\n" + b"x" * 1007,
+                ),
+            )
+            assert len(dec.flows.flows) <= 4 and dec.flows.buffered <= 4096
+    dec.finish()
+    http = [o for o in dec.hosts[DEV].observations if o.probe == "http"]
+    assert http and all(len(o.raw) <= 1024 for o in http)
