@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "camscan.cli.inventory",
         "Re-run fingerprinting over stored observations (after fingerprints change), no rescan.",
     ),
+    "import": (
+        "camscan.cli.imports",
+        "Import hosts from a file: nmap XML, a MAC/ARP table or DHCP leases (CSV or switch...",
+    ),
     "identify": (
         "camscan.cli.identify",
         "Identify a device offline from its evidence document (docs/evidence.md) and print the...",
