@@ -155,6 +155,9 @@ def _pcapng(f: _Bounded, magic: bytes, state: ReadState) -> Iterator[Frame]:
                 got += f.read(n - len(got))
             return got
 
+        def tell(self) -> int:  # the library checks block alignment with it
+            return f.offset - (len(magic) - self.head.tell())
+
     scanner = FileScanner(_Prefixed())
     blocks = iter(scanner)
     while True:
@@ -163,7 +166,14 @@ def _pcapng(f: _Bounded, magic: bytes, state: ReadState) -> Iterator[Frame]:
             block = next(blocks)
         except StopIteration:
             return
-        except (PcapngLoadError, CaptureError, ValueError, struct.error, KeyError) as err:
+        except (
+            PcapngLoadError,
+            CaptureError,
+            ValueError,
+            RuntimeError,
+            struct.error,
+            KeyError,
+        ) as err:
             if at <= 4 and not state.records:
                 raise CaptureError(f"pcapng section header unreadable ({err})") from None
             state.truncated = f"block at byte {at:,} unreadable after {state.records:,} " + (
