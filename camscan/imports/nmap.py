@@ -155,9 +155,9 @@ class _NmapParser(DefusedXMLParser):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__(forbid_dtd=False, forbid_entities=True, forbid_external=True)
-        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.StartDoctypeDeclHandler = self._check_doctype
 
-    def _doctype(
+    def _check_doctype(
         self, name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool
     ) -> None:
         if name != "nmaprun" or sysid or pubid or has_internal_subset:

@@ -68,6 +68,10 @@ def _read(stream: BinaryIO, context: ReadContext) -> Iterator[ImportedHost | Rec
         if isinstance(line, RecordError):
             yield line
             continue
+        if header_seen and not _HEADER.search(line) and _COLUMNS.search(line):
+            if not any(mac_of(t) for t in line.split()):  # a header's second line (Junos)
+                order += [c for c in _order(line) if c not in order]
+                continue
         if _HEADER.search(line) and not any(mac_of(t) for t in line.split()):
             header_seen = True
             order = _order(line)
