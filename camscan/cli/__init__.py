@@ -59,6 +59,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "camscan.cli.imports",
         "Import hosts from a file: nmap XML, a MAC/ARP table or DHCP leases (CSV or switch...",
     ),
+    "listen": (
+        "camscan.cli.listen",
+        "Build or update the inventory from traffic alone, sending nothing.",
+    ),
     "identify": (
         "camscan.cli.identify",
         "Identify a device offline from its evidence document (docs/evidence.md) and print the...",
