@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -123,6 +123,58 @@ def schema_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+# The key of the PostgreSQL advisory lock that serialises migrations: several sensors starting
+# together on one server run them once (the first holds the lock and upgrades; the others wait,
+# then find the schema at head).  Session-level advisory locks are held until released or the
+# connection ends: https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+MIGRATION_LOCK = 0x63616D73  # "cams"
+
+
+@contextmanager
+def _migration_lock(conn: Connection) -> Iterator[None]:
+    """Hold the migration lock on ``conn`` (PostgreSQL; SQLite has one writer already)."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+    conn.commit()
+    try:
+        yield
+    finally:
+        if conn.in_transaction():
+            conn.rollback()
+        conn.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+        conn.commit()
+
+
+def _check_and_upgrade(conn: Connection, url: str, where: str, *, upgrade: bool) -> None:
+    """Refuse what is not a camscan inventory of a schema this version knows; bring an older
+    one (or an empty database) to the head revision in one transaction."""
+    script = ScriptDirectory.from_config(alembic_config(url))
+    known = {rev.revision for rev in script.walk_revisions()}
+    head = script.get_current_head()
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current is None:
+        tables = set(inspect(conn).get_table_names())
+        if tables:
+            raise DatabaseError(
+                f"{where} is a database but not a camscan inventory (it has tables "
+                f"{', '.join(sorted(tables)[:3])}...); give another --db"
+            )
+    elif current not in known:
+        raise DatabaseError(
+            f"the inventory {where} was written by a newer camscan (schema {current}); "
+            "upgrade camscan, or give another --db"
+        )
+    if conn.in_transaction():
+        conn.commit()
+    if upgrade and current != head:
+        with conn.begin():
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+
 def head_revision() -> str:
     """The newest schema revision this camscan knows (the head of its migrations)."""
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
@@ -143,7 +195,8 @@ def open_inventory(db: str, *, upgrade: bool = True) -> Inventory:
                 "give another --db"
             ) from None
     try:
-        engine = create_engine(url, future=True)
+        # pre-ping: a pooled connection to a server that restarted is replaced, not used
+        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     except (SQLAlchemyError, ImportError, ValueError) as err:
         raise DatabaseError(
             f"cannot use the database URL {db!r} ({err}); give a file path or a URL such as "
@@ -152,28 +205,9 @@ def open_inventory(db: str, *, upgrade: bool = True) -> Inventory:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     where = url.removeprefix("sqlite:///") if engine.dialect.name == "sqlite" else db
-    script = ScriptDirectory.from_config(alembic_config(url))
-    known = {rev.revision for rev in script.walk_revisions()}
-    head = script.get_current_head()
     try:
-        current = schema_revision(engine)
-        if current is None:
-            tables = set(inspect(engine).get_table_names())
-            if tables:
-                raise DatabaseError(
-                    f"{where} is a database but not a camscan inventory (it has tables "
-                    f"{', '.join(sorted(tables)[:3])}...); give another --db"
-                )
-        elif current not in known:
-            raise DatabaseError(
-                f"the inventory {where} was written by a newer camscan (schema {current}); "
-                "upgrade camscan, or give another --db"
-            )
-        if upgrade and current != head:
-            with engine.begin() as conn:
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+        with engine.connect() as conn, _migration_lock(conn):
+            _check_and_upgrade(conn, url, where, upgrade=upgrade)
     except (DBAPIError, sqlite3.Error) as err:
         engine.dispose()
         raise explain(err, where) from None
