@@ -54,7 +54,7 @@ def _sniff(head: bytes, filename: str) -> bool:
         return False
     for line in text.splitlines():
         if _HEADER.search(line) and (_COLUMNS.search(line) or "address" in line.lower()):
-            if "," not in line and "\t" not in line:
+            if not any(d in line for d in (",", ";", "\t")):  # a CSV header, not CLI text
                 return True
     return False
 

@@ -13,13 +13,12 @@ switch-management CSVs (``VLAN, MAC Address, Port``).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from camscan.imports import Format, ImportedHost, ImportFormatError, ReadContext, RecordError
-from camscan.imports._lines import MAX_LINE, ip_of, mac_of
+from camscan.imports._lines import MAX_LINE, ip_of, mac_of, text_lines
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ip": (
@@ -85,8 +84,9 @@ def _delimiter(first: str) -> str:
 
 
 def _read(stream: BinaryIO, context: ReadContext) -> Iterator[ImportedHost | RecordError]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    first = text.readline(MAX_LINE)
+    lines = text_lines(stream)
+    first = next((line for _, line in lines if isinstance(line, str) and line.strip()), "")
+    first = first.lstrip("\ufeff")
     if not first.strip():
         raise ImportFormatError(f"{context.filename}: empty CSV; expected a header row: {EXPECTED}")
     delim = _delimiter(first)
@@ -98,19 +98,16 @@ def _read(stream: BinaryIO, context: ReadContext) -> Iterator[ImportedHost | Rec
             f"{context.filename}: CSV columns ({shown}) name neither an IP nor a MAC; "
             f"expected {EXPECTED}, optionally hostname, vlan, port"
         )
-    reader = csv.reader(_bounded(text), delimiter=delim)
-    number = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            number += 1
-            yield RecordError(f"line {number}", f"not a CSV row ({err})"[:200])
+    for number, line in lines:
+        if isinstance(line, RecordError):
+            yield line
             continue
-        number += 1
-        if not any(cell.strip() for cell in row):
+        if not line.strip():
+            continue
+        try:
+            row = next(csv.reader([line], delimiter=delim))
+        except csv.Error as err:  # one row per line: a field with a line break is an error
+            yield RecordError(f"line {number}", f"not a CSV row ({err})"[:200])
             continue
 
         def cell(field: str, row: list[str] = row) -> str:
@@ -137,21 +134,6 @@ def _read(stream: BinaryIO, context: ReadContext) -> Iterator[ImportedHost | Rec
             switch_port=cell("port")[:80] or None,
             where=f"line {number}",
         )
-
-
-def _bounded(text: io.TextIOWrapper) -> Iterator[str]:
-    """Lines of at most MAX_LINE characters (a longer one is cut: the CSV row then fails
-    on its own, not the file)."""
-    while True:
-        line = text.readline(MAX_LINE)
-        if not line:
-            return
-        if len(line) >= MAX_LINE and not line.endswith("\n"):
-            while line and not line.endswith("\n"):
-                line = text.readline(MAX_LINE)
-            yield "\0overlong\n"
-            continue
-        yield line
 
 
 FORMAT = Format(

@@ -306,3 +306,21 @@ def test_postgresql_round_trip(tmp_path: Path) -> None:
         assert _counts(inv) == before
     finally:
         inv.close()
+
+
+def test_hostile_csv_rows_are_counted(tmp_path: Path) -> None:
+    """An overlong row, a row with NUL bytes and a broken quote each cost one record."""
+    f = tmp_path / "leases.csv"
+    f.write_bytes(
+        b"\xef\xbb\xbfIP Address;MAC Address;Hostname\r\n"
+        b"10.9.0.5;C0-56-E3-00-09-05;cam-5\r\n"
+        + b"10.9.0.6;" + b"A" * 20000 + b"\r\n"
+        + b"10.9.0.7;\x00\x01\x02;x\r\n"
+        + b'10.9.0.8;"c0:56:e3:00:09:08;bad\r\n'
+        + b"10.9.0.9;c056.e300.0909;cam-9\r\n"
+    )  # fmt: skip
+    inv = open_inventory(str(tmp_path / "inv.db"))
+    report = import_file(inv, f, site="x")
+    assert report.hosts == 2 and report.record_errors == 3
+    macs = {d.mac for d in queries.list_devices(inv)}
+    assert macs == {"c0:56:e3:00:09:05", "c0:56:e3:00:09:09"}
