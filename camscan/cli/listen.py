@@ -124,6 +124,11 @@ def listen_cmd(
         line = tally.line(interface, remaining)
         click.echo(f"\r{line}\x1b[K" if tty else line, err=True, nl=not tty)
 
+    def on_start() -> None:
+        if not app.quiet:
+            until = f"for {duration:g} s" if duration else "until Ctrl-C"
+            click.echo(f"camscan: listening on {interface} (receive-only) {until}", err=True)
+
     old = signal.signal(signal.SIGINT, on_sigint)
     started = time.monotonic()
     try:
@@ -136,6 +141,7 @@ def listen_cmd(
             on_tick=on_tick,
             interval=2.0 if tty else 10.0,
             write_pcap=write_pcap,
+            on_start=on_start,
         )
     except OSError as err:
         raise UsageError(f"cannot listen on {interface}: {err.strerror or err}") from None

@@ -146,6 +146,7 @@ class PassiveDecoder:
         self.stats = Stats()
         self.dhcp: dict[str, dict[str, str]] = {}  # MAC -> the client's own options
         self.dhcp_ip: dict[str, str] = {}  # MAC -> the address DHCP tied it to
+        self.mac_ip: dict[str, str] = {}  # MAC -> the address its ARP claimed first
         self._scope_cache: dict[str, bool] = {}
         self.flows = FlowTable(
             self._flow_finished,
@@ -266,6 +267,10 @@ class PassiveDecoder:
         elif host.mac != mac:
             self.stats.conflicts += 1  # proxy ARP, a moved address: the first MAC is kept
             return
+        if len(self.mac_ip) < self.limits.max_hosts:
+            self.mac_ip.setdefault(mac, ip)
+        if dhcp is None and host.hostname is None:
+            dhcp = self.dhcp.get(mac)  # the client asked DHCP before it spoke ARP
         meta: dict[str, object] = {"mac": mac}
         if dhcp:
             meta["dhcp"] = dhcp
@@ -319,9 +324,9 @@ class PassiveDecoder:
                 else:
                     self.dhcp.pop(msg.mac, None)
         ip = msg.client_ip
-        if ip:
+        if ip and len(self.dhcp_ip) < self.limits.max_hosts:
             self.dhcp_ip[msg.mac] = ip
-        ip = ip or self.dhcp_ip.get(msg.mac)
+        ip = ip or self.dhcp_ip.get(msg.mac) or self.mac_ip.get(msg.mac)
         if ip and msg.mac in self.dhcp:
             self._arp(ip, msg.mac, self.dhcp[msg.mac])
         elif ip and msg.op == 2:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from camscan.observations import Observation, evidence_document
 from camscan.passive.capture import LiveCapture, write_pcap_header, write_pcap_record
-from camscan.passive.decoder import HostRecord, InScope, Limits, PassiveDecoder
+from camscan.passive.decoder import DHCP_PORTS, HostRecord, InScope, Limits, PassiveDecoder
 from camscan.passive.packets import Malformed, decode
 
 if TYPE_CHECKING:
@@ -78,6 +78,8 @@ def _frame_in_scope(frame: bytes, in_scope: InScope) -> bool:
         return False
     if pkt.arp is not None:
         return in_scope(pkt.arp.sender_ip) or in_scope(pkt.arp.target_ip)
+    if {pkt.sport, pkt.dport} <= DHCP_PORTS:
+        return True  # a client without an address yet: the decoder ties it by MAC
     return in_scope(pkt.src) or in_scope(pkt.dst)
 
 
@@ -92,9 +94,11 @@ def listen(
     interval: float = 2.0,
     write_pcap: Path | None = None,
     limits: Limits | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> tuple[PassiveDecoder, Tally]:
     """Listen on ``interface`` for ``duration`` seconds (None: until ``stop()``); the
-    decoder (flows finished) and the final tally.  OSError when the socket cannot open."""
+    decoder (flows finished) and the final tally.  OSError when the socket cannot open;
+    ``on_start`` is called once it is open."""
     decoder = PassiveDecoder(in_scope, limits)
     tally = Tally()
     started = time.monotonic()
@@ -109,6 +113,8 @@ def listen(
         if write_pcap is not None:
             out = write_pcap.open("wb")
             write_pcap_header(out)
+        if on_start is not None:
+            on_start()  # the socket is open: from here on, every frame is read
         try:
             for frame in cap.frames(over):
                 if frame is not None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from passive_frames import udp_frame
-from test_decoder import SSDP_NOTIFY
+from passive_samples import SSDP_NOTIFY
 
 from camscan.observations import evidence_document
 from camscan.passive.decoder import PassiveDecoder

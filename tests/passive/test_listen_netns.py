@@ -74,9 +74,9 @@ def pair() -> Iterator[None]:
 SENDER = textwrap.dedent(
     """
     import socket, sys, time
-    sys.path[:0] = [{shared!r}, {here!r}]
+    sys.path[:0] = [{shared!r}]
     from passive_frames import arp, udp_frame
-    from test_decoder import DAHUA_HELLO, HIK_SADP, SSDP_NOTIFY
+    from passive_samples import DAHUA_HELLO, HIK_SADP, SSDP_NOTIFY
     from camscan.passive import dhcp
     DAHUA, HIK = {dahua!r}, {hik!r}
     dmac = bytes.fromhex("9c8ecd010203"); hmac = bytes.fromhex("5850ed1fe385")
@@ -149,8 +149,10 @@ def test_listen_finds_the_announced_cameras_and_sends_nothing(pair: None, tmp_pa
         text=True,
     )
     try:
-        time.sleep(1.5)  # the listener opens its socket before the devices speak
-        script = SENDER.format(shared=str(SHARED), here=str(HERE), dahua=DAHUA, hik=HIK)
+        assert listener.stderr is not None
+        line = listener.stderr.readline()  # the socket is open before the devices speak
+        assert "listening on l0 (receive-only)" in line, line
+        script = SENDER.format(shared=str(SHARED), dahua=DAHUA, hik=HIK)
         sender = subprocess.run(
             ["ip", "netns", "exec", SNS, sys.executable, "-c", script],
             capture_output=True,
@@ -173,8 +175,15 @@ def test_listen_finds_the_announced_cameras_and_sends_nothing(pair: None, tmp_pa
         from_listener = list(read_frames(f))
     assert from_listener == []
     # what listen wrote with --write-pcap reads back into the same two hosts
+    from camscan.imports.pcap import decode_file
+    from camscan.passive.decoder import PassiveDecoder
+    from camscan.passive.scope import recording_scope
+
+    again = PassiveDecoder(recording_scope())
     with (tmp_path / "l.pcap").open("rb") as f:
-        assert len(list(read_frames(f))) >= 30
+        assert decode_file(f, again).records >= 24
+    assert sorted(again.hosts) == [HIK, DAHUA]
+    assert again.hosts[DAHUA].hostname == "IPC-HFW2228M"
     shown = subprocess.run(
         [sys.executable, "-m", "camscan", "devices", "--format", "json"],
         capture_output=True,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from passive_frames import arp, ipv4, pcap, pcapng, tcp_conversation, udp, udp_frame
-from test_decoder import DAHUA_HELLO, HIK_HTTP, HIK_SADP
+from passive_samples import DAHUA_HELLO, HIK_HTTP, HIK_SADP
 
 from camscan.app.ingest import import_file, open_import
 from camscan.imports import ImportedHost, ImportFormatError, RecordError, detect, formats
