@@ -476,7 +476,7 @@ def ingest(
         for i in range(0, len(planned), WRITE_BATCH):
             batch = planned[i : i + WRITE_BATCH]
             rows = [(p.host.ip, p.host.mac, p.observations, p.verdict) for p in batch]
-            report.device_ids.extend(repo.record_hosts(inv, scan_id, rows))
+            report.device_ids.extend(repo.record_hosts(inv, scan_id, rows, source=source.origin))
         status = "complete"
     finally:
         repo.finish_scan(inv, scan_id, status, len(planned))

@@ -266,11 +266,16 @@ def record_hosts(
     inv: Inventory,
     scan_id: int,
     hosts: Sequence[tuple[str | None, str | None, Sequence[Observation], Verdict]],
+    *,
+    source: str = "scan",
 ) -> list[int]:
     """Store several hosts in one transaction (one commit, not one per host: a commit is a
-    file sync); their device ids, in order."""
+    file sync); their device ids, in order.  ``source`` is stored with each verdict (an
+    import's is ``import:<format>``)."""
     with inv.session() as s:
-        return [_record(s, scan_id, ip, mac, obs, verdict) for ip, mac, obs, verdict in hosts]
+        return [
+            _record(s, scan_id, ip, mac, obs, verdict, source) for ip, mac, obs, verdict in hosts
+        ]
 
 
 def _record(
@@ -280,6 +285,7 @@ def _record(
     mac: str | None,
     observations: Sequence[Observation],
     verdict: Verdict,
+    source: str = "scan",
 ) -> int:
     keys = IdentityKeys.from_seen(ip, mac, verdict.to_dict())
     now = m.utcnow()
@@ -316,7 +322,7 @@ def _record(
             dev.endpoint_reference = keys.endpoint_reference
     dev.last_seen = now
     dev.last_scan_id = scan_id
-    apply_verdict(s, dev, verdict, scan_id, "scan")
+    apply_verdict(s, dev, verdict, scan_id, source[:20])
     addr = s.scalars(
         select(m.Address).where(
             m.Address.device_id == dev.id,

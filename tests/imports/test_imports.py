@@ -83,6 +83,8 @@ def test_nmap_xml_import_identifies_and_twice_adds_nothing(tmp_path: Path) -> No
         assert scan is not None and scan.options["kind"] == "import"
         stored = s.scalars(sa.select(m.Observation).where(m.Observation.probe == "http")).first()
         assert stored is not None and "nmap" in stored.meta["reconstructed"]
+        sources = set(s.scalars(sa.select(m.Verdict.source)))
+        assert sources == {"import:nmap-xml"}
 
 
 def test_servicefp_reply_is_the_devices_bytes() -> None:
