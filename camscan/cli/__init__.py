@@ -95,6 +95,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "camscan.cli.report",
         "The vulnerability data used for scoring: CISA KEV entries and critical CVEs of...",
     ),
+    "serve": (
+        "camscan.cli.serve",
+        "Serve the web dashboard over the inventory: sites, devices with filters, each...",
+    ),
+    "users": (
+        "camscan.cli.serve",
+        "The accounts that may log in to the dashboard (`camscan serve`), each with a role:...",
+    ),
 }
 
 

@@ -1,4 +1,4 @@
-"""Dashboard accounts and roles (camscan serve).
+"""Dashboard accounts and roles (camscan serve), and the session-signing secret.
 
 Revision ID: 0006
 Revises: 0005
@@ -7,6 +7,9 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -14,8 +17,25 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "account",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(length=80), nullable=False, unique=True),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("password_hash", sa.String(length=300), nullable=False),
+        sa.Column("session_version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_table(
+        "web_secret",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("key", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("web_secret")
+    op.drop_table("account")

@@ -1,0 +1,42 @@
+"""Dashboard accounts (`camscan users`, `camscan serve`) and the dashboard's signing secret.
+
+    Account: a login name, a role (viewer reads, editor also tags) and a password hash
+    (camscan.web.auth: scrypt with a per-user salt, parameters stored in the hash string).
+    WebSecret: the key that signs session cookies, kept in the inventory so every dashboard
+    process over one PostgreSQL inventory accepts the same sessions.
+
+``session_version`` is raised when a password or role changes or the account is disabled:
+a session cookie carries the version it was issued under, so older cookies stop working.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from camscan.inventory.models import Base, utcnow
+
+ROLES = ("viewer", "editor")
+
+
+class Account(Base):
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSecret(Base):
+    """One row: the dashboard's session-signing key (random, made on first `serve`)."""
+
+    __tablename__ = "web_secret"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
