@@ -42,8 +42,9 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from camscan.config import MAX_OBSERVATION_BYTES
 from camscan.imports import ImportedHost
@@ -65,6 +66,9 @@ _REQUEST = re.compile(rb"^([A-Z_]{3,20}) (\S{1,2048}) (?:HTTP|RTSP)/\d\.\d\r?$",
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d{1,10})[ \t]*\r?$", re.I | re.M)
 MAX_REPLIES = 8  # per flow: replies on one kept-alive connection
+# The path camscan's own scan asks to tell catch-all servers (camscan/discovery/plan.py
+# canary_path): in a capture of a scan, the reply to it is marked as the scan marks it.
+CANARY = re.compile(r"^/camscan-canary-[0-9a-f]{8}$")
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,8 @@ class PassiveDecoder:
     def finish(self) -> None:
         """The end of the capture: read every flow still open."""
         self.flows.flush()
+        for host in self.hosts.values():
+            self._descriptions(host)
 
     # -- output ------------------------------------------------------------------------------
 
@@ -369,11 +375,18 @@ class PassiveDecoder:
             (m.decode("latin-1"), t.decode("latin-1"))
             for m, t in _REQUEST.findall(bytes(client.data))
         ]
+        client_data = bytes(client.data)
         for i, reply in enumerate(split_replies(data)):
             method, target = requests[i] if i < len(requests) else (None, None)
+            if kind == "http" and method == "POST" and _onvif_reply(reply):
+                self._onvif(ip, port, target or "/", reply, b"UsernameToken" in client_data)
+                continue
             meta: dict[str, object]
             if kind == "http":
-                meta = {"path": _path(target) if target else "/", "tls": False}
+                path = _path(target) if target else "/"
+                meta = {"path": path, "tls": False}
+                if CANARY.match(path):
+                    meta["canary"] = True
             else:
                 meta = {"method": method} if method else {}
             self._add(
@@ -382,6 +395,82 @@ class PassiveDecoder:
                 )
             )
         return True
+
+    def _onvif(self, ip: str, port: int, path: str, reply: bytes, authenticated: bool) -> None:
+        """An ONVIF device-service reply, recorded as the ONVIF probe records its own
+        (camscan/discovery/onvif.py): ``onvif`` with the outcome, the information apart."""
+        from camscan.discovery.onvif import parse_device_information
+        from camscan.protocols import ParseError
+        from camscan.protocols._message import parse_message
+        from camscan.protocols.http import decode_body
+
+        try:
+            message = parse_message(reply, expect=("HTTP",), what="ONVIF reply")
+            body, _notes = decode_body(message)
+        except ParseError:
+            return
+        info = parse_device_information(body) if message.status == 200 else None
+        if info is None and b"GetDeviceInformation" not in body:
+            return  # another operation (the time, the interfaces): nothing recorded for it
+        meta: dict[str, object] = {
+            "url": f"http://{ip}:{port}{path}",
+            "authenticated": authenticated and info is not None,
+            "device_information_status": message.status,
+            "device_information": "obtained" if info is not None else "refused",
+        }
+        self._add(Observation.capped("onvif", ip, body, port=port, meta=meta))
+        if info is not None:
+            self._add(Observation("onvif_device_information", ip, port=port, meta=info))
+
+    def _descriptions(self, host: HostRecord) -> None:
+        """A UPnP description someone fetched from the LOCATION a host's own SSDP message
+        named goes with that message, as the active scan keeps it (meta ``description``)."""
+        from camscan.protocols import ParseError
+        from camscan.protocols.http import parse_http_response
+
+        wanted: dict[tuple[int, str], int] = {}
+        for i, o in enumerate(host.observations):
+            loc = _location(o.raw) if o.probe == "ssdp" and "description" not in o.meta else None
+            parts = urlsplit(loc) if loc else None
+            if parts is None or parts.hostname != host.ip or parts.scheme != "http":
+                continue
+            try:
+                port = parts.port or 80
+            except ValueError:
+                continue
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            wanted.setdefault((port, path), i)
+        if not wanted:
+            return
+        bodies: dict[int, str] = {}  # ssdp observation index -> its description
+        drop: set[int] = set()  # the http replies that carried one
+        for j, o in enumerate(host.observations):
+            at = wanted.get((o.port or 0, str(o.meta.get("path")))) if o.probe == "http" else None
+            if at is None or at in bodies:
+                continue
+            try:
+                bodies[at] = parse_http_response(o.raw).message.body
+            except ParseError:
+                continue
+            drop.add(j)
+        host.observations[:] = [
+            replace(o, meta={**o.meta, "description": bodies[i]}) if i in bodies else o
+            for i, o in enumerate(host.observations)
+            if i not in drop
+        ]
+
+
+def _onvif_reply(reply: bytes) -> bool:
+    return b"soap-envelope" in reply[:8192] and b"onvif.org/ver10/device/wsdl" in reply[:8192]
+
+
+def _location(raw: bytes) -> str | None:
+    """The LOCATION header of an SSDP message (UPnP Device Architecture 2.0, 1.2.2)."""
+    for line in raw.replace(b"\r\n", b"\n").split(b"\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"location":
+            return value.strip().decode("latin-1")
+    return None
 
 
 def _path(target: str) -> str:

@@ -372,3 +372,50 @@ def test_memory_is_bounded_per_host_per_flow_and_in_flows() -> None:
     dec.finish()
     http = [o for o in dec.hosts[DEV].observations if o.probe == "http"]
     assert http and all(len(o.raw) <= 1024 for o in http)
+
+
+# A GetDeviceInformationResponse as ONVIF's device service WSDL defines it
+# (https://www.onvif.org/ver10/device/wsdl/devicemgmt.wsdl, tds:GetDeviceInformationResponse)
+ONVIF_INFO = (
+    b'<?xml version="1.0" encoding="UTF-8"?><s:Envelope '
+    b'xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+    b'xmlns:tds="http://www.onvif.org/ver10/device/wsdl"><s:Body>'
+    b"<tds:GetDeviceInformationResponse><tds:Manufacturer>Dahua</tds:Manufacturer>"
+    b"<tds:Model>IPC-HFW2228M</tds:Model><tds:FirmwareVersion>2.800.0000000.25.R"
+    b"</tds:FirmwareVersion><tds:SerialNumber>6J0B3A1PAZ12345</tds:SerialNumber>"
+    b"<tds:HardwareId>1.00</tds:HardwareId></tds:GetDeviceInformationResponse>"
+    b"</s:Body></s:Envelope>"
+)
+
+
+def test_an_onvif_reply_seen_on_the_wire_is_recorded_as_the_onvif_probe_does(engine) -> None:  # type: ignore[no-untyped-def]
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml\r\nContent-Length: "
+        + str(len(ONVIF_INFO)).encode()
+        + b"\r\n\r\n"
+        + ONVIF_INFO
+    )
+    post = b"POST /onvif/device_service HTTP/1.1\r\nHost: x\r\n\r\n<s:Envelope/>"
+    dec = run(tcp_conversation(DEV, CLIENT, 80, post, reply))
+    doc, v = verdict_of(dec, DEV, engine)
+    assert doc["onvif_device_information"]["Manufacturer"] == "Dahua"
+    assert doc["onvif"][0]["authenticated"] is False and "http" not in doc
+    assert v.manufacturer == "Dahua" and v.serial == "6J0B3A1PAZ12345"
+
+
+def test_camscans_canary_and_a_fetched_upnp_description_keep_their_scan_shape() -> None:
+    canary = b"GET /camscan-canary-0a1b2c3d HTTP/1.1\r\n\r\n"
+    desc = b'<?xml version="1.0"?><root><device><manufacturer>Dahua</manufacturer></device></root>'
+    page = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(desc), desc)
+    frames = [
+        udp_frame(
+            DEV, CLIENT, 1900, 50000, SSDP_NOTIFY.replace(b"NOTIFY * HTTP/1.1", b"HTTP/1.1 200 OK")
+        ),
+        *tcp_conversation(DEV, CLIENT, 80, canary, HIK_HTTP),
+        *tcp_conversation(
+            DEV, CLIENT, 49152, b"GET /upnp_device_desc.xml HTTP/1.1\r\n\r\n", page, cport=40002
+        ),
+    ]
+    doc = evidence_document(DEV, run(frames).hosts[DEV].observations)
+    assert doc["http"][0]["canary"] is True and len(doc["http"]) == 1
+    assert doc["ssdp"][0]["description"] == desc.decode()
