@@ -8,11 +8,12 @@ from datetime import date
 from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
+from camscan.inventory.records import DeviceRecord
 from camscan.scoring import Policy, Score, load_policy, score_device
 from camscan.scoring.policy import policy_from_text
 from camscan.scoring.vulns import VulnData, load_vulns
 
-__all__ = ["policies_in_force", "rescore", "store_policy"]
+__all__ = ["policies_in_force", "rescore", "scored_now", "store_policy"]
 
 
 def policies_in_force(
@@ -67,8 +68,24 @@ def rescore(
     by_site = {} if policy is not None else policies_in_force(inv, default=default)
     fallback = policy or default or load_policy()
     scores: dict[int, Score] = {
-        int(d["id"]): score_device(d, by_site.get(str(d["site"])) or fallback, data, today)
-        for d in devices
+        d.id: score_device(d, by_site.get(d.site) or fallback, data, today) for d in devices
     }
     repo.store_scores(inv, (s.as_tuple(dev_id) for dev_id, s in scores.items()))
     return len(scores)
+
+
+def scored_now(
+    devices: list[DeviceRecord],
+    in_force: dict[str, Policy],
+    vulns: VulnData,
+    *,
+    policy: Policy | None = None,
+    today: date | None = None,
+) -> list[DeviceRecord]:
+    """The records with scores computed now (nothing stored): with ``policy``, else each
+    site's policy in force (the default policy for a site missing from ``in_force``)."""
+    out = []
+    for d in devices:
+        s = score_device(d, policy or in_force.get(d.site) or load_policy(), vulns, today)
+        out.append(d.scored(s.value, s.band, s.factors))
+    return out

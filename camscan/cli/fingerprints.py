@@ -158,7 +158,9 @@ def fingerprints_cmd(maker: str | None, fmt: str, wide: bool) -> None:
       camscan fingerprints --maker Hikvision
       camscan fingerprints --maker hik --format json
     """
-    engine = load_engine()
+    from camscan.cli import settings
+
+    engine = load_engine(settings.fingerprints_dir())
     if maker is not None:
         detail = maker_detail(engine, _resolve(engine, maker))
         if fmt == "json":

@@ -126,6 +126,7 @@ def identify(source: str, many: bool) -> None:
       camscan show 12 --evidence-document | camscan identify -
       camscan identify --many site-captures.jsonl > verdicts.jsonl
     """
+    from camscan.cli import settings
     from camscan.fingerprint import load_engine
 
     docs = documents(_read(source), source, many)
@@ -133,9 +134,9 @@ def identify(source: str, many: bool) -> None:
         why = problem(docs[0][1], many=False)
         if why:
             raise UsageError(f"{source}: {why}")
-        emit_json(load_engine().identify(docs[0][1]).to_dict())
+        emit_json(load_engine(settings.fingerprints_dir()).identify(docs[0][1]).to_dict())
         return
-    engine = load_engine()
+    engine = load_engine(settings.fingerprints_dir())
     bad = 0
     for where, doc in docs:
         why = doc.message if isinstance(doc, _Bad) else problem(doc, many=True)

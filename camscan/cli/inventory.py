@@ -23,6 +23,7 @@ from camscan.config import PORT_NAMES
 from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import read_inventory
+from camscan.inventory.records import DeviceRecord
 
 commands: list[click.Command] = []
 
@@ -35,36 +36,36 @@ BANDS = ("P1", "P2", "P3", "P4")
 TYPES = ("camera", "nvr", "dvr", "encoder", "not_camera", "unknown")
 
 
-def _priority(row: dict[str, Any]) -> tuple[float, int]:
+def _priority(row: DeviceRecord) -> tuple[float, int]:
     """Highest replacement score first; unscored (not cameras) last, then by id."""
-    score = row["score"]
-    return (-(score if score is not None else -1.0), row["id"])
+    score = row.score
+    return (-(score if score is not None else -1.0), row.id)
 
 
-def _made_by(row: dict[str, Any]) -> str:
-    if row["manufacturer"]:
-        return str(row["manufacturer"]) + (" (white label)" if row["white_label"] else "")
-    vendor = row.get("mac_vendor")
+def _made_by(row: DeviceRecord) -> str:
+    if row.manufacturer:
+        return str(row.manufacturer) + (" (white label)" if row.white_label else "")
+    vendor = row.mac_vendor
     return f"? (NIC: {vendor})" if vendor else ""
 
 
 def select_devices(
-    rows: list[dict[str, Any]],
+    rows: list[DeviceRecord],
     *,
     bands: tuple[str, ...] = (),
     makers: tuple[str, ...] = (),
     types: tuple[str, ...] = (),
     white_label: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[DeviceRecord]:
     """The rows that pass every filter given, in priority order."""
     wanted_makers = {mk.casefold() for mk in makers}
     out = [
         r
         for r in rows
-        if (not bands or r["band"] in bands)
-        and (not types or r["device_type"] in types)
-        and (not wanted_makers or (r["manufacturer"] or "").casefold() in wanted_makers)
-        and (not white_label or r["white_label"])
+        if (not bands or r.band in bands)
+        and (not types or r.device_type in types)
+        and (not wanted_makers or (r.manufacturer or "").casefold() in wanted_makers)
+        and (not white_label or r.white_label)
     ]
     return sorted(out, key=_priority)
 
@@ -123,30 +124,30 @@ def devices(
     rows = queries.list_devices(inv, site=site, cameras_only=cameras)
     rows = select_devices(rows, bands=bands, makers=makers, types=types, white_label=white_label)
     if fmt == "json":
-        emit_json(rows)
+        emit_json([r.as_dict() for r in rows])
         return
     if fmt == "csv":
-        click.echo(to_csv(rows, DEVICE_COLUMNS), nl=False)
+        click.echo(to_csv([r.as_dict() for r in rows], DEVICE_COLUMNS), nl=False)
         return
     if not rows:
         click.echo("No devices match; run `camscan scan <network>` first, or loosen the filters.")
         return
     table(
-        f"{len(rows)} devices ({sum(1 for r in rows if r['is_camera'])} cameras/NVRs/DVRs)",
+        f"{len(rows)} devices ({sum(1 for r in rows if r.is_camera)} cameras/NVRs/DVRs)",
         DEVICE_TABLE,
         (
             (
-                r["band"] or "-",
-                r["ip"],
-                r["device_type"],
+                r.band or "-",
+                r.ip,
+                r.device_type,
                 _made_by(r),
-                r["brand"],
-                r["model"],
-                "" if r["score"] is None else f"{r['score']:.0f}",
-                _fmt_conf(r["confidence"]),
-                r["firmware"],
-                r["mac"],
-                r["id"],
+                r.brand,
+                r.model,
+                "" if r.score is None else f"{r.score:.0f}",
+                _fmt_conf(r.confidence),
+                r.firmware,
+                r.mac,
+                r.id,
             )
             for r in rows
         ),
@@ -154,9 +155,9 @@ def devices(
     )
     if explain:
         for r in rows:
-            if r["score_factors"] and r["band"]:
-                click.echo(f"\n#{r['id']} {text(r['ip'])}: score {r['score']:.0f} ({r['band']})")
-                for f in r["score_factors"]:
+            if r.score_factors and r.band:
+                click.echo(f"\n#{r.id} {text(r.ip)}: score {r.score or 0:.0f} ({r.band})")
+                for f in r.score_factors:
                     click.echo(
                         f"  {f.get('points', 0):+6.1f}  {f.get('factor')}: {f.get('reason')}"
                     )
@@ -211,60 +212,61 @@ def show(app: AppContext, device: str, as_json: bool, evidence_document: bool) -
     if evidence_document:
         emit_json(queries.evidence_for(inv, device))
         return
-    rec = queries.device_detail(inv, device)
+    detail = queries.device_detail(inv, device)
     if as_json:
-        emit_json(rec)
+        emit_json(detail.as_dict())
         return
+    rec = detail.device
     p = click.echo
-    p(f"Device #{rec['id']}  {text(rec['ip'])}  {text(rec['mac'])}  site {text(rec['site'])}")
-    p(f"  type         {text(rec['device_type'])} (camera: {'yes' if rec['is_camera'] else 'no'})")
-    p(f"  brand shown  {text(rec['brand'])}")
-    wl = "  (WHITE LABEL: brand differs from maker)" if rec["white_label"] else ""
-    p(f"  made by      {text(rec['manufacturer'])}{wl}")
-    p(f"  model        {text(rec['model'])}")
-    p(f"  firmware     {text(rec['firmware'])}")
-    p(f"  serial       {text(rec['serial'])}")
-    p(f"  confidence   {_fmt_conf(rec['confidence'])}")
-    p(f"  seen         {rec['first_seen']} .. {rec['last_seen']} in scans {rec['scans']}")
-    if rec.get("zone") or rec.get("criticality"):
-        p(f"  zone         {text(rec.get('zone'))}  criticality {text(rec.get('criticality'))}")
-    if rec["score"] is not None:
-        p(f"\nReplacement priority: {rec['band']}  score {rec['score']:.0f}/100")
-        for f in rec["score_factors"]:
+    p(f"Device #{rec.id}  {text(rec.ip)}  {text(rec.mac)}  site {text(rec.site)}")
+    p(f"  type         {text(rec.device_type)} (camera: {'yes' if rec.is_camera else 'no'})")
+    p(f"  brand shown  {text(rec.brand)}")
+    wl = "  (WHITE LABEL: brand differs from maker)" if rec.white_label else ""
+    p(f"  made by      {text(rec.manufacturer)}{wl}")
+    p(f"  model        {text(rec.model)}")
+    p(f"  firmware     {text(rec.firmware)}")
+    p(f"  serial       {text(rec.serial)}")
+    p(f"  confidence   {_fmt_conf(rec.confidence)}")
+    p(f"  seen         {rec.first_seen} .. {rec.last_seen} in scans {detail.scans}")
+    if rec.zone or rec.criticality:
+        p(f"  zone         {text(rec.zone)}  criticality {text(rec.criticality)}")
+    if rec.score is not None:
+        p(f"\nReplacement priority: {rec.band}  score {rec.score:.0f}/100")
+        for f in rec.score_factors:
             p(f"  {f.get('points', 0):+6.1f}  {text(f.get('factor'))}: {text(f.get('reason'))}")
-    if rec["evidence"]:
+    if rec.evidence:
         p("\nEvidence:")
-        for line, sources in evidence_lines(rec["evidence"]):
+        for line, sources in evidence_lines(rec.evidence):
             more = f"  (also {', '.join(sources[1:4])}" if len(sources) > 1 else ""
             if len(sources) > 4:
                 more += f" and {len(sources) - 4} more"
             p(f"  [{line[0]}] {text(sources[0])} {line[1]}{more + ')' if more else ''}")
-    if rec.get("notes"):  # e.g. a catch-all web port (docs/fingerprints.md)
+    if rec.notes:  # e.g. a catch-all web port (docs/fingerprints.md)
         p("\nNotes:")
-        for note in rec["notes"]:
+        for note in rec.notes:
             p(f"  {text(note)}")
-    plan = rec.get("plan") or {}
+    plan = rec.plan or {}
     if plan:  # what the scan asked this host, what it skipped and why (docs/probes.md)
         p(f"\nProbe plan: {plan.get('requests', 0)} requests; {text(plan.get('why'))}")
         for what in plan.get("skipped") or []:
             p(f"  skipped {text(what)}")
-    if rec["errors"]:
+    if rec.errors:
         p("\nWhat failed:")
-        for e in rec["errors"]:
+        for e in rec.errors:
             p(f"  {text(json.dumps(e)[:200])}")
-    if rec["services"]:
+    if detail.services:
         p("\nServices:")
-        for sv in rec["services"]:
+        for sv in detail.services:
             known = PORT_NAMES.get(sv["port"]) if sv["protocol"] == "tcp" else None
             name = text(sv["name"]) + (f" ({known})" if known and sv["name"] == "tcp" else "")
             p(f"  {sv['port']}/{sv['protocol']:<4} {name:<16} {shown(sv['banner'])}")
-    if rec["addresses"]:
+    if detail.addresses:
         p("\nAddresses:")
-        for a in rec["addresses"]:
+        for a in detail.addresses:
             p(f"  {text(a['ip'])}  {text(a['mac'])}  {a['first_seen']} .. {a['last_seen']}")
-    if rec["history"]:
+    if detail.history:
         p("\nHistory:")
-        for h in rec["history"]:
+        for h in detail.history:
             p(f"  scan {h['scan_id']}: {h['field']} {text(h['old'])} -> {text(h['new'])}")
 
 
@@ -350,7 +352,8 @@ def export(app: AppContext, fmt: str, output: Path | None, site: str | None, cam
     """
     from camscan.reports.exports import write_text
 
-    rows = queries.list_devices(read_inventory(app.db), site=site, cameras_only=cameras)
+    records = queries.list_devices(read_inventory(app.db), site=site, cameras_only=cameras)
+    rows = [r.as_dict() for r in records]
     if fmt == "csv":
         data = to_csv(rows, DEVICE_COLUMNS)
     elif fmt == "jsonl":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from camscan.errors import UsageError
 from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import read_inventory, to_url
+from camscan.inventory.records import DeviceRecord
 
 commands: list[click.Command] = []
 
@@ -26,8 +28,9 @@ def _money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.0f}"
 
 
-def _band_counts(devices: list[dict[str, Any]]) -> str:
-    counts = Counter(d["band"] for d in devices if d.get("band"))
+def _band_counts(devices: Sequence[DeviceRecord] | Sequence[dict[str, Any]]) -> str:
+    bands = [d.band if isinstance(d, DeviceRecord) else d.get("band") for d in devices]
+    counts = Counter(b for b in bands if b)
     return ", ".join(f"{b} {counts.get(b, 0)}" for b in ("P1", "P2", "P3", "P4"))
 
 
@@ -85,9 +88,11 @@ def report(
       camscan report --xlsx inventory.xlsx --csv inventory.csv --cameras
       camscan report --client "Example Trust" --assessor "J. Smith" --pdf board.pdf
     """
-    from camscan.reports import write_report
+    from camscan.app.report import write_report
+    from camscan.cli import settings
     from camscan.scoring.plan import load_costs, parse_amount
     from camscan.scoring.policy import load_policy
+    from camscan.scoring.vulns import load_vulns
 
     if not any((output, pdf, csv_path, json_path, xlsx_path)):
         output = Path("camscan-report.html")
@@ -100,6 +105,8 @@ def report(
         xlsx=xlsx_path,
         site=site,
         policy=load_policy(policy) if policy else None,
+        default_policy=load_policy(settings.policy_path()),
+        vulns=load_vulns(user_copy=settings.vulns_path()),
         budget=parse_amount(budget) if budget else None,
         costs=load_costs(costs),
         client=client,
@@ -147,34 +154,24 @@ def plan(
       camscan plan --budget 20000
       camscan plan --budget 15k --costs costs.toml --format csv > plan.csv
     """
-    from camscan.scoring import score_devices
+    from camscan.app.report import plan_inputs
+    from camscan.cli import settings
     from camscan.scoring.plan import build_plan, load_costs, parse_amount
+    from camscan.scoring.policy import load_policy
+    from camscan.scoring.vulns import load_vulns
 
     chosen = tuple(b.strip().upper() for b in bands.split(",") if b.strip())
     if not chosen or set(chosen) - {"P1", "P2", "P3", "P4"}:
         raise UsageError(f"--bands {bands!r}: give bands from P1, P2, P3, P4")
     amount = parse_amount(budget)
-    devices = queries.list_devices(read_inventory(app.db), site=site)
-    if any(d.get("band") is None for d in devices):  # never scored: score now, not stored
-        from camscan.app.scores import policies_in_force
-
-        in_force = policies_in_force(read_inventory(app.db))
-        scores = {
-            int(d["id"]): score_devices([d], in_force.get(str(d["site"])))[int(d["id"])]
-            for d in devices
-        }
-        devices = [
-            {**d, "score": scores[d["id"]].value, "band": scores[d["id"]].band,
-             "score_factors": scores[d["id"]].factors}
-            for d in devices
-        ]  # fmt: skip
-    p = build_plan(devices, amount, load_costs(costs), chosen)
-    from camscan.app.scores import policies_in_force
-
-    site_names = sorted({str(d["site"]) for d in devices})
-    named = {
-        k: v.describe() for k, v in policies_in_force(read_inventory(app.db), site_names).items()
-    }
+    inputs = plan_inputs(  # a device never scored is scored now, nothing stored
+        read_inventory(app.db),
+        site=site,
+        default_policy=load_policy(settings.policy_path()),
+        vulns=load_vulns(user_copy=settings.vulns_path()),
+    )
+    p = build_plan(inputs.devices, amount, load_costs(costs), chosen)
+    named = {k: v.describe() for k, v in inputs.policies.items()}
     if fmt == "json":
         emit_json(p.as_dict() | {"policies": named})
         return
@@ -205,13 +202,13 @@ def plan(
             ),
             (
                 (
-                    i.device.get("band"),
-                    f"{i.device.get('score') or 0:.0f}",
-                    i.device.get("ip"),
-                    i.device.get("site"),
-                    i.device.get("manufacturer"),
-                    i.device.get("brand"),
-                    i.device.get("model"),
+                    i.device.band,
+                    f"{i.device.score or 0:.0f}",
+                    i.device.ip,
+                    i.device.site,
+                    i.device.manufacturer,
+                    i.device.brand,
+                    i.device.model,
                     i.device_class,
                     _money(i.cost, cur),
                 )
@@ -226,8 +223,8 @@ def plan(
         )
         for i in p.unfunded:
             click.echo(
-                f"  {text(i.device.get('ip'))} {text(i.device.get('manufacturer'))} "
-                f"{text(i.device.get('model'))} ({i.device_class}) {_money(i.cost, cur)}"
+                f"  {text(i.device.ip)} {text(i.device.manufacturer)} "
+                f"{text(i.device.model)} ({i.device_class}) {_money(i.cost, cur)}"
             )
     say = paragraph
     say(f"\nTotals: {p.totals_line()}.")
@@ -265,28 +262,30 @@ def diff(app: AppContext, scan_a: int, scan_b: int, as_json: bool) -> None:
     """
     changes = queries.scan_changes(read_inventory(app.db), scan_a, scan_b)
     if as_json:
-        emit_json(changes)
+        emit_json(changes.as_dict())
         return
-    total = sum(len(v) for k, v in changes.items() if k != "not_scanned")
+    total = sum(len(v) for k, v in changes.as_dict().items() if k != "not_scanned")
     click.echo(f"scan {scan_a} -> scan {scan_b}: {total} changes")
-    if changes["not_scanned"]:
+    if changes.not_scanned:
         click.echo(
-            f"  ({len(changes['not_scanned'])} devices of scan {scan_a} were outside the "
+            f"  ({len(changes.not_scanned)} devices of scan {scan_a} were outside the "
             f"scope of scan {scan_b}: not asked, so not counted as missing)"
         )
 
-    def who(d: dict[str, Any]) -> str:
-        return f"{text(d.get('manufacturer') or 'unknown')} {text(d.get('model'))}".strip()
+    def who(d: DeviceRecord) -> str:
+        return f"{text(d.manufacturer or 'unknown')} {text(d.model)}".strip()
 
-    for d in changes["new"]:
-        click.echo(f"  new       #{d['id']} {text(d.get('ip'))} {who(d)}")
-    for d in changes["missing"]:
-        click.echo(f"  missing   #{d['id']} {text(d.get('ip'))} {who(d)}")
-    for d in changes["moved"]:
-        click.echo(f"  moved     #{d['id']} {text(d['old_ip'])} -> {text(d['new_ip'])} {who(d)}")
-    for c in changes["firmware_changed"]:
+    for d in changes.new:
+        click.echo(f"  new       #{d.id} {text(d.ip)} {who(d)}")
+    for d in changes.missing:
+        click.echo(f"  missing   #{d.id} {text(d.ip)} {who(d)}")
+    for m in changes.moved:
+        click.echo(
+            f"  moved     #{m.device.id} {text(m.old_ip)} -> {text(m.new_ip)} {who(m.device)}"
+        )
+    for c in changes.firmware_changed:
         click.echo(f"  firmware  #{c['id']} {text(c['ip'])} {text(c['old'])} -> {text(c['new'])}")
-    for c in changes["changed"]:
+    for c in changes.changed:
         click.echo(
             f"  {text(c['field']):<9} #{c['id']} {text(c['ip'])} {text(c['old'])} -> "
             f"{text(c['new'])}"

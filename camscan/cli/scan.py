@@ -257,10 +257,9 @@ def scan(
         if not app.quiet and report.device_ids:
             from camscan.inventory import queries
 
+            found = set(report.device_ids)
             rows = [
-                r
-                for r in queries.list_devices(inv, site=site)
-                if r["id"] in set(report.device_ids) and r["is_camera"]
+                r for r in queries.list_devices(inv, site=site) if r.id in found and r.is_camera
             ]
             if rows:
                 table(
@@ -276,14 +275,13 @@ def scan(
                     ),
                     (
                         (
-                            r["id"],
-                            r["ip"],
-                            r["device_type"],
-                            r["brand"],
-                            (r["manufacturer"] or "")
-                            + (" (white label)" if r["white_label"] else ""),
-                            r["model"],
-                            r["firmware"],
+                            r.id,
+                            r.ip,
+                            r.device_type,
+                            r.brand,
+                            (r.manufacturer or "") + (" (white label)" if r.white_label else ""),
+                            r.model,
+                            r.firmware,
                         )
                         for r in rows
                     ),

@@ -8,7 +8,6 @@ verdict.to_dict()
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,12 +27,9 @@ __all__ = [
 
 
 def default_directory() -> Path:
-    """``$CAMSCAN_FINGERPRINTS``, else the rule files shipped in the package
-    (``camscan/fingerprints/``, read through importlib.resources so an installed wheel finds
-    them)."""
-    env = os.environ.get("CAMSCAN_FINGERPRINTS")
-    if env:
-        return Path(env)
+    """The rule files shipped in the package (``camscan/fingerprints/``, read through
+    importlib.resources so an installed wheel finds them).  Another directory is given to
+    :func:`load_engine` (the CLI passes ``$CAMSCAN_FINGERPRINTS``)."""
     return Path(str(resources.files("camscan").joinpath("fingerprints")))
 
 

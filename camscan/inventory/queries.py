@@ -18,6 +18,16 @@ from camscan.errors import ScopeError, UsageError
 from camscan.inventory import models as m
 from camscan.inventory.db import Inventory
 from camscan.inventory.identity import normalise_mac
+from camscan.inventory.records import (
+    AddressRecord,
+    DeviceDetail,
+    DeviceRecord,
+    HistoryEntry,
+    MovedDevice,
+    ObservationSummary,
+    ScanChanges,
+    ServiceRecord,
+)
 from camscan.observations import Observation, evidence_document
 from camscan.scope.targets import Scope, parse_target
 
@@ -100,36 +110,38 @@ def _scan_record(scan: m.Scan) -> dict[str, Any]:
     }
 
 
-def device_record(dev: m.Device) -> dict[str, Any]:
+def device_record(dev: m.Device) -> DeviceRecord:
     """The Device record of docs/json-output.md."""
     v = dict(dev.verdict or {})
-    rec: dict[str, Any] = {
-        "id": dev.id,
-        "ip": dev.ip,
-        "mac": dev.mac,
-        "site": dev.site.name,
-        "zone": dev.zone,
-        "criticality": dev.criticality or dev.site.criticality,
-        "first_seen": iso(dev.first_seen),
-        "last_seen": iso(dev.last_seen),
-    }
-    for field in VERDICT_FIELDS:
-        rec[field] = getattr(dev, field) if hasattr(dev, field) else v.get(field)
-    rec["serial"] = dev.serial or v.get("serial")
-    for field in (
-        "endpoint_reference",
-        "mac_vendor",
-        "exposure",
-        "evidence",
-        "errors",
-        "notes",
-        "plan",
-    ):
-        rec[field] = v.get(field)
-    rec["score"] = dev.score
-    rec["band"] = dev.band
-    rec["score_factors"] = list(dev.score_factors or [])
-    return rec
+    return DeviceRecord(
+        id=dev.id,
+        ip=dev.ip,
+        mac=dev.mac,
+        site=dev.site.name,
+        zone=dev.zone,
+        criticality=dev.criticality or dev.site.criticality,
+        first_seen=iso(dev.first_seen),
+        last_seen=iso(dev.last_seen),
+        is_camera=dev.is_camera,
+        device_type=dev.device_type,
+        brand=dev.brand,
+        manufacturer=dev.manufacturer,
+        white_label=dev.white_label,
+        model=dev.model,
+        firmware=dev.firmware,
+        serial=dev.serial or v.get("serial"),
+        confidence=dev.confidence,
+        endpoint_reference=v.get("endpoint_reference"),
+        mac_vendor=v.get("mac_vendor"),
+        exposure=v.get("exposure"),
+        evidence=v.get("evidence"),
+        errors=v.get("errors"),
+        notes=v.get("notes"),
+        plan=v.get("plan"),
+        score=dev.score,
+        band=dev.band,
+        score_factors=list(dev.score_factors or []),
+    )
 
 
 def site_names(inv: Inventory) -> list[str]:
@@ -155,7 +167,9 @@ def resolve_site(inv: Inventory, name: str) -> str:
 
 def list_devices(
     inv: Inventory, *, site: str | None = None, cameras_only: bool = False
-) -> list[dict[str, Any]]:
+) -> list[DeviceRecord]:
+    """Every device (of ``site``; only cameras, NVRs, DVRs and encoders with
+    ``cameras_only``), in id order; an unknown site is a UsageError naming the sites."""
     site_name = resolve_site(inv, site) if site else None
     with inv.session() as s:
         q = select(m.Device).join(m.Site)
@@ -198,12 +212,11 @@ def find_device(s: Session, ref: str) -> m.Device:
     return cands[0]
 
 
-def device_detail(inv: Inventory, ref: str) -> dict[str, Any]:
+def device_detail(inv: Inventory, ref: str) -> DeviceDetail:
     """Everything known about one device: record, addresses, services, history, evidence."""
     with inv.session() as s:
         dev = find_device(s, ref)
-        rec = device_record(dev)
-        rec["addresses"] = [
+        addresses: list[AddressRecord] = [
             {
                 "ip": a.ip,
                 "mac": a.mac,
@@ -216,7 +229,7 @@ def device_detail(inv: Inventory, ref: str) -> dict[str, Any]:
                 .order_by(m.Address.first_seen)
             )
         ]
-        rec["services"] = [
+        services: list[ServiceRecord] = [
             {
                 "port": v.port,
                 "protocol": v.protocol,
@@ -230,7 +243,7 @@ def device_detail(inv: Inventory, ref: str) -> dict[str, Any]:
                 .order_by(m.Service.protocol, m.Service.port)
             )
         ]
-        rec["history"] = [
+        history: list[HistoryEntry] = [
             {
                 "scan_id": c.scan_id,
                 "field": c.field,
@@ -242,14 +255,14 @@ def device_detail(inv: Inventory, ref: str) -> dict[str, Any]:
                 select(m.Change).where(m.Change.device_id == dev.id).order_by(m.Change.id)
             )
         ]
-        rec["scans"] = list(
+        scans = list(
             s.scalars(
                 select(m.Sighting.scan_id)
                 .where(m.Sighting.device_id == dev.id)
                 .order_by(m.Sighting.scan_id)
             )
         )
-        rec["observations"] = [
+        observations: list[ObservationSummary] = [
             {
                 "scan_id": o.scan_id,
                 "probe": o.probe,
@@ -264,7 +277,14 @@ def device_detail(inv: Inventory, ref: str) -> dict[str, Any]:
                 .order_by(m.Observation.id)
             )
         ]
-        return rec
+        return DeviceDetail(
+            device=device_record(dev),
+            addresses=addresses,
+            services=services,
+            history=history,
+            scans=scans,
+            observations=observations,
+        )
 
 
 def latest_evidence(s: Session, dev: m.Device) -> dict[str, Any]:
@@ -306,7 +326,7 @@ def device_ids(inv: Inventory, *, site: str | None = None) -> list[int]:
         return list(s.scalars(q.order_by(m.Device.id)))
 
 
-def scan_changes(inv: Inventory, scan_a: int, scan_b: int) -> dict[str, list[dict[str, Any]]]:
+def scan_changes(inv: Inventory, scan_a: int, scan_b: int) -> ScanChanges:
     """What changed between two scans: new, missing, moved, firmware and other changes."""
     with inv.session() as s:
         for sid in (scan_a, scan_b):
@@ -325,27 +345,20 @@ def scan_changes(inv: Inventory, scan_a: int, scan_b: int) -> dict[str, list[dic
         devs = {
             d.id: d for d in s.scalars(select(m.Device).where(m.Device.id.in_(set(a) | set(b))))
         }
-        out: dict[str, list[dict[str, Any]]] = {
-            "new": [],
-            "missing": [],
-            "not_scanned": [],
-            "moved": [],
-            "firmware_changed": [],
-            "changed": [],
-        }
+        out = ScanChanges()
         for dev_id in sorted(set(b) - set(a)):
-            out["new"].append(device_record(devs[dev_id]))
+            out.new.append(device_record(devs[dev_id]))
         # Missing means in the later scan's scope and not answering; a device outside a
         # partial re-scan's scope was simply not asked.
         for dev_id in sorted(set(a) - set(b)):
             ip = a[dev_id].ip
             asked = scope_b is None or (ip is not None and scope_b.contains(ip))
-            out["missing" if asked else "not_scanned"].append(device_record(devs[dev_id]))
+            (out.missing if asked else out.not_scanned).append(device_record(devs[dev_id]))
         lo, hi = sorted((scan_a, scan_b))
         for dev_id in sorted(set(a) & set(b)):
             if a[dev_id].ip != b[dev_id].ip:
-                out["moved"].append(
-                    {**device_record(devs[dev_id]), "old_ip": a[dev_id].ip, "new_ip": b[dev_id].ip}
+                out.moved.append(
+                    MovedDevice(device_record(devs[dev_id]), a[dev_id].ip, b[dev_id].ip)
                 )
             for c in s.scalars(
                 select(m.Change)
@@ -357,8 +370,7 @@ def scan_changes(inv: Inventory, scan_a: int, scan_b: int) -> dict[str, list[dic
                 )
                 .order_by(m.Change.id)
             ):
-                key = "firmware_changed" if c.field == "firmware" else "changed"
-                out[key].append(
+                (out.firmware_changed if c.field == "firmware" else out.changed).append(
                     {
                         "id": dev_id,
                         "ip": devs[dev_id].ip,

@@ -1,26 +1,24 @@
 """Site reports: self-contained HTML (and PDF through Chromium), CSV, JSON and XLSX exports.
 
-:func:`write_report` is what ``camscan report`` runs; the parts are usable on their own:
-:func:`camscan.reports.view.collect` gathers the data, :mod:`~camscan.reports.html` renders
-it, :mod:`~camscan.reports.pdf` prints it and :mod:`~camscan.reports.exports` writes the
-spreadsheets.
+:func:`camscan.app.report.write_report` is what ``camscan report`` runs: it reads the
+inventory and scores, :func:`camscan.reports.view.build` turns scored records into the
+view, and :func:`write_files` writes the files from it (:mod:`~camscan.reports.html`
+renders, :mod:`~camscan.reports.pdf` prints, :mod:`~camscan.reports.exports` writes the
+spreadsheets).  Nothing here reads the inventory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from camscan.inventory.db import Inventory
 from camscan.reports import exports
 from camscan.reports.html import write_html
 from camscan.reports.pdf import html_to_pdf
-from camscan.reports.view import ReportView, collect
-from camscan.scoring.plan import Costs
-from camscan.scoring.policy import Policy
+from camscan.reports.view import ReportView, build
 
-__all__ = ["ReportFiles", "ReportView", "collect", "write_report"]
+__all__ = ["ReportFiles", "ReportView", "build", "check_targets", "write_files"]
 
 
 @dataclass
@@ -29,42 +27,27 @@ class ReportFiles:
     written: dict[str, Path] = field(default_factory=dict)
 
 
-def write_report(
-    inv: Inventory,
+def check_targets(paths: Iterable[Path | None]) -> None:
+    """Every target writable, before anything is computed or written
+    (:class:`~camscan.reports.exports.OutputError` naming the first that is not)."""
+    exports.check_writable(p for p in paths if p is not None)
+
+
+def write_files(
+    view: ReportView,
     *,
     html: Path | None = None,
     pdf: Path | None = None,
     csv: Path | None = None,
     json: Path | None = None,
     xlsx: Path | None = None,
-    site: str | None = None,
-    policy: Policy | None = None,
-    budget: float | None = None,
-    costs: Costs | None = None,
-    today: date | None = None,
-    client: str | None = None,
-    assessor: str | None = None,
-    evidence: str = "summary",
     cameras_only: bool = False,
 ) -> ReportFiles:
-    """Write the requested files; a PDF needs the HTML, so it is written next to it if asked.
-
-    Every target is checked first and each file is written whole or not at all
-    (:class:`~camscan.reports.exports.OutputError` when one cannot be written)."""
+    """Write the requested files of ``view``; a PDF needs the HTML, so it is written next
+    to it if asked.  Each file is written whole or not at all."""
     if pdf is not None and html is None:
         html = pdf.with_suffix(".html")
-    exports.check_writable(p for p in (html, pdf, csv, json, xlsx) if p is not None)
-    view = collect(
-        inv,
-        site=site,
-        policy=policy,
-        budget=budget,
-        costs=costs,
-        today=today,
-        client=client,
-        assessor=assessor,
-        evidence=evidence,
-    )
+    check_targets((html, pdf, csv, json, xlsx))
     out = ReportFiles(view)
     listed = (
         [d for d in view.devices if exports.is_video_device(d)] if cameras_only else view.devices

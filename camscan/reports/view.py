@@ -1,4 +1,4 @@
-"""What a site report shows, gathered from the inventory as plain data.
+"""What a site report shows, built from scored device records as plain data.
 
 The HTML template and the exports read only this view; nothing here formats HTML, so every
 device-supplied string reaches the template as data and is escaped there.
@@ -7,18 +7,22 @@ device-supplied string reaches the template as data and is escaped there.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from camscan import __version__
-from camscan.app.scores import policies_in_force
-from camscan.inventory import queries
-from camscan.inventory.db import Inventory
+from camscan.inventory.records import DeviceDetail, DeviceRecord, ScanChanges
 from camscan.scoring.plan import Costs, Plan, build_plan, load_costs, priority_key, top_reasons
-from camscan.scoring.policy import BAND_MEANING, BANDS, Policy, load_policy
-from camscan.scoring.score import UNRANKED_BAND, score_device
-from camscan.scoring.vulns import VulnData, load_vulns
+from camscan.scoring.policy import BAND_MEANING, BANDS, Policy
+from camscan.scoring.score import UNRANKED_BAND
+from camscan.scoring.vulns import VulnData
+
+# What changed between two scans (by id), and one device's detail (by id): read by the
+# caller (camscan/app/report.py) from the inventory.
+ReadChanges = Callable[[int, int], ScanChanges]
+ReadDetail = Callable[[int], DeviceDetail]
 
 EVIDENCE_VALUE_CHARS = 160
 EVIDENCE_ROWS = 14  # `camscan show ID` and the JSON export hold them all
@@ -164,25 +168,6 @@ def _charts(ranked: list[dict[str, Any]]) -> list[Chart]:
     ]
 
 
-def _scored(
-    devices: list[dict[str, Any]],
-    policy: Policy | None,
-    in_force: dict[str, Policy],
-    vulns: VulnData,
-    today: date | None,
-) -> tuple[list[dict[str, Any]], bool]:
-    """Devices with scores: stored ones, or computed now with ``policy`` or each site's
-    policy in force (nothing stored)."""
-    if policy is None and all(d.get("band") for d in devices):
-        return devices, True
-    out = []
-    for d in devices:
-        pol = policy or in_force.get(str(d["site"])) or load_policy()
-        s = score_device(d, pol, vulns, today)
-        out.append({**d, "score": s.value, "band": s.band, "score_factors": s.factors})
-    return out, False
-
-
 def headline(reason: str) -> str:
     """A score reason without its parenthesised detail after the colon, for page 1:
     "known exploited vulnerability (CISA KEV): CVE-2021-36260" (the list has the rest)."""
@@ -210,8 +195,7 @@ def _one_per_field(evidence: list[Any]) -> list[dict[str, Any]]:
     return sorted(best.values(), key=lambda e: -float(e.get("strength") or 0))
 
 
-def _detail(inv: Inventory, dev: dict[str, Any], mode: str = "full") -> dict[str, Any]:
-    d = queries.device_detail(inv, str(dev["id"]))
+def _detail(d: DeviceDetail, dev: dict[str, Any], mode: str = "full") -> dict[str, Any]:
     strongest = _one_per_field(dev.get("evidence") or [])
     rows, chars = (
         (EVIDENCE_ROWS, None) if mode == "full" else (SUMMARY_EVIDENCE_ROWS, SUMMARY_VALUE_CHARS)
@@ -244,16 +228,18 @@ def _detail(inv: Inventory, dev: dict[str, Any], mode: str = "full") -> dict[str
     return {
         "evidence": evidence,
         "evidence_more": max(len(dev.get("evidence") or []) - len(evidence), 0),
-        "services": [{**s, "banner": _short(s.get("banner"))} for s in d.get("services", [])[:40]],
+        "services": [{**s, "banner": _short(s.get("banner"))} for s in d.services[:40]],
         "open_ports": ", ".join(str(p) for p in (ex.get("open_ports") or [])[:60]),
         "signals": signals,
         "errors": [_short(e) for e in (dev.get("errors") or [])[:10]],
-        "history": d.get("history", [])[-20:],
-        "scans": d.get("scans", []),
+        "history": d.history[-20:],
+        "scans": d.scans,
     }
 
 
-def _changes(inv: Inventory, scans: list[dict[str, Any]], sites: list[str]) -> list[dict[str, Any]]:
+def _changes(
+    scans: list[dict[str, Any]], sites: list[str], read: ReadChanges
+) -> list[dict[str, Any]]:
     out = []
     for site in sites:
         done = [s for s in scans if s["site"] == site and s["status"] in ("complete", "incomplete")]
@@ -273,54 +259,53 @@ def _changes(inv: Inventory, scans: list[dict[str, Any]], sites: list[str]) -> l
                 "site": site,
                 "previous": prev,
                 "latest": latest,
-                "changes": queries.scan_changes(inv, prev["id"], latest["id"]),
+                "changes": read(prev["id"], latest["id"]).as_dict(),
             }
         )
     return out
 
 
-def collect(
-    inv: Inventory,
+def build(
+    devices: list[DeviceRecord],
+    scans: list[dict[str, Any]],
     *,
+    read_changes: ReadChanges,
+    read_detail: ReadDetail,
+    in_force: dict[str, Policy],
+    default_policy: Policy,
+    vulns: VulnData,
     site: str | None = None,
     policy: Policy | None = None,
+    stored: bool = True,
     budget: float | None = None,
     costs: Costs | None = None,
-    vulns: VulnData | None = None,
     today: date | None = None,
     client: str | None = None,
     assessor: str | None = None,
     evidence: str = "summary",
 ) -> ReportView:
-    """Everything the report shows for one site (or all), from the inventory."""
-    if evidence not in EVIDENCE_MODES:
-        raise ValueError(f"evidence must be one of {EVIDENCE_MODES}, not {evidence!r}")
-    vulns = vulns or load_vulns()
-    site = queries.resolve_site(inv, site) if site else None
-    in_force = policies_in_force(inv, [site] if site else None)
-    listing = queries.list_devices(inv, site=site)
-    devices, stored = _scored(listing, policy, in_force, vulns, today)
-    scans = [s for s in queries.list_scans(inv) if site is None or s["site"] == site]
-    sites = sorted({s["site"] for s in scans} | {str(d["site"]) for d in devices})
+    """Everything the report shows for one site (or all), from scored device records and
+    the scans (camscan/app/report.py reads them); ``read_changes`` and ``read_detail`` fetch
+    what changed between two scans and one device's detail."""
+    check_evidence(evidence)
+    records = devices
+    devices_rows = [d.as_dict() for d in records]
+    sites = sorted({s["site"] for s in scans} | {d.site for d in records})
     policies = (
         {n: policy for n in sites} if policy else {n: in_force[n] for n in sites if n in in_force}
     )
-    pol = policy or next(iter(policies.values()), None) or load_policy()
-    ranked = sorted(
-        (
-            {**d, "reasons": top_reasons(d.get("score_factors") or [])}
-            for d in devices
-            if d["band"] != UNRANKED_BAND
-        ),
-        key=priority_key,
-    )
-    others = [d for d in devices if d["band"] == UNRANKED_BAND]
+    pol = policy or next(iter(policies.values()), None) or default_policy
+    ranked_records = sorted((d for d in records if d.band != UNRANKED_BAND), key=priority_key)
+    ranked = [
+        {**d.as_dict(), "reasons": top_reasons(d.score_factors or [])} for d in ranked_records
+    ]
+    others = [d for d in devices_rows if d["band"] == UNRANKED_BAND]
     costs = costs or load_costs()
     budget_given = budget is not None
     if budget is None:
-        planned = [d for d in ranked if d["band"] in ("P1", "P2", "P3")]
+        planned = [d for d in ranked_records if d.band in ("P1", "P2", "P3")]
         budget = max(sum(costs.of(d)[1] for d in planned), 1.0)
-    plan = build_plan(ranked, budget, costs)
+    plan = build_plan(ranked_records, budget, costs)
     bands = Counter(d["band"] for d in ranked)
     kev = sum(
         1
@@ -339,7 +324,7 @@ def collect(
         for d in (p1 or [d for d in ranked if d["band"] == "P2"])[:REPLACE_FIRST]
     ]
     summary = {
-        "devices": len(devices),
+        "devices": len(devices_rows),
         "ranked": len(ranked),
         "cameras": sum(1 for d in ranked if d.get("device_type") == "camera"),
         "recorders": sum(1 for d in ranked if d.get("device_type") in ("nvr", "dvr")),
@@ -357,7 +342,7 @@ def collect(
         "other_listed_makers": others_listed,
         "replace_first": first,
         "replace_first_band": first[0]["band"] if first else None,
-        "p1_cost": sum(costs.of(d)[1] for d in p1),
+        "p1_cost": sum(costs.of(d)[1] for d in ranked_records if d.band == "P1"),
         "needed": plan.needed,
         "funded": plan.total,
         "unfunded_total": plan.unfunded_total,
@@ -378,19 +363,27 @@ def collect(
         policies=policies,
         policy_stored=stored,
         vulns=vulns,
-        devices=devices,
+        devices=devices_rows,
         ranked=ranked,
         others=others,
         summary=summary,
         charts=_charts(ranked),
         plan=plan,
         budget_given=budget_given,
-        changes=_changes(inv, scans, sites),
+        changes=_changes(scans, sites, read_changes),
         client=client or "",
         assessor=assessor or "",
         date=(today or date.today()).isoformat(),
         evidence=evidence,
     )
     if evidence != "none":
-        view.details = {int(d["id"]): _detail(inv, d, evidence) for d in ranked}
+        view.details = {
+            int(d["id"]): _detail(read_detail(int(d["id"])), d, evidence) for d in ranked
+        }
     return view
+
+
+def check_evidence(evidence: str) -> None:
+    """A ValueError for an evidence appendix mode that is not one of EVIDENCE_MODES."""
+    if evidence not in EVIDENCE_MODES:
+        raise ValueError(f"evidence must be one of {EVIDENCE_MODES}, not {evidence!r}")

@@ -7,16 +7,20 @@ policy and vulnerability data and writes nothing; storing the scores is the resc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from camscan.scoring.facts import DeviceFacts, ScoredDevice
 from camscan.scoring.policy import Policy, load_policy
 from camscan.scoring.score import Score, score_device
 from camscan.scoring.vulns import VulnData, load_vulns
 
 __all__ = [
+    "DeviceFacts",
     "Policy",
     "Score",
+    "ScoredDevice",
     "VulnData",
     "band_moves",
     "load_policy",
@@ -27,30 +31,32 @@ __all__ = [
 
 
 def score_devices(
-    devices: list[dict[str, Any]],
+    devices: Sequence[ScoredDevice],
     policy: Policy | None = None,
     vulns: VulnData | None = None,
     today: date | None = None,
 ) -> dict[int, Score]:
-    """Scores of device records by id, without touching the inventory."""
+    """Scores of devices by id, without touching the inventory."""
     pol = policy or load_policy()
     data = vulns or load_vulns()
-    return {int(d["id"]): score_device(d, pol, data, today) for d in devices}
+    return {d.id: score_device(d, pol, data, today) for d in devices}
 
 
-def band_moves(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def band_moves(
+    before: Sequence[ScoredDevice], after: Sequence[ScoredDevice]
+) -> list[dict[str, Any]]:
     """Devices whose band changed between two listings, with the factors whose points
     changed (old and new points, the new reason): what moved and why.  A device scored
     for the first time has not moved."""
-    old = {int(d["id"]): d for d in before}
+    old = {d.id: d for d in before}
     out = []
     for d in after:
-        was = old.get(int(d["id"]))
-        if was is None or was.get("band") in (None, d.get("band")):
+        was = old.get(d.id)
+        if was is None or was.band in (None, d.band):
             continue  # unchanged, or scored for the first time (nothing moved)
-        prev = {f["factor"]: f for f in was.get("score_factors") or []}
+        prev = {f["factor"]: f for f in was.score_factors or []}
         why = []
-        for f in d.get("score_factors") or []:
+        for f in d.score_factors or []:
             p = prev.get(f["factor"], {})
             if float(p.get("points") or 0) != float(f.get("points") or 0):
                 why.append(
@@ -63,15 +69,15 @@ def band_moves(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> lis
                 )
         out.append(
             {
-                "id": d["id"],
-                "ip": d.get("ip"),
-                "site": d.get("site"),
-                "manufacturer": d.get("manufacturer"),
-                "model": d.get("model"),
-                "old_band": was.get("band"),
-                "new_band": d.get("band"),
-                "old_score": was.get("score"),
-                "new_score": d.get("score"),
+                "id": d.id,
+                "ip": d.ip,
+                "site": d.site,
+                "manufacturer": d.manufacturer,
+                "model": d.model,
+                "old_band": was.band,
+                "new_band": d.band,
+                "old_score": was.score,
+                "new_score": d.score,
                 "why": why,
             }
         )

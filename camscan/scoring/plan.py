@@ -21,12 +21,13 @@ They are labelled as placeholders everywhere they are shown: a TOML costs file r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from camscan.errors import PolicyError
+from camscan.scoring.facts import DeviceFacts, ScoredDevice
 from camscan.scoring.policy import read_toml
 
 CLASSES = ("camera", "ptz", "nvr", "dvr", "encoder")
@@ -56,19 +57,19 @@ class Costs:
         """``GBP 1,000``: an amount always carries its currency."""
         return f"{self.currency} {amount:,.0f}"
 
-    def of(self, device: dict[str, Any]) -> tuple[str, float]:
+    def of(self, device: DeviceFacts) -> tuple[str, float]:
         cls = device_class(device)
-        model = device.get("model")
+        model = device.model
         if model and model in self.models:
             return cls, self.models[model]
         return cls, self.classes[cls]
 
 
-def device_class(device: dict[str, Any]) -> str:
-    kind = device.get("device_type")
+def device_class(device: DeviceFacts) -> str:
+    kind = device.device_type
     if kind in ("nvr", "dvr", "encoder"):
         return str(kind)
-    return "ptz" if _PTZ.search(str(device.get("model") or "")) else "camera"
+    return "ptz" if _PTZ.search(str(device.model or "")) else "camera"
 
 
 def load_costs(path: str | Path | None = None) -> Costs:
@@ -126,7 +127,7 @@ def parse_amount(text: str) -> float:
 
 @dataclass
 class PlanItem:
-    device: dict[str, Any]
+    device: ScoredDevice
     device_class: str
     cost: float
     reasons: list[str]
@@ -144,7 +145,7 @@ class Phase:
 
         counts: dict[str, int] = {}
         for i in self.items:
-            b = str(i.device.get("band"))
+            b = str(i.device.band)
             counts[b] = counts.get(b, 0) + 1
         return ", ".join(f"{b} {BAND_MEANING.get(b, '')}: {n}" for b, n in sorted(counts.items()))
 
@@ -261,17 +262,17 @@ class Plan:
 def _item_dict(i: PlanItem) -> dict[str, Any]:
     d = i.device
     return {
-        "id": d.get("id"),
-        "ip": d.get("ip"),
-        "site": d.get("site"),
-        "zone": d.get("zone"),
-        "manufacturer": d.get("manufacturer"),
-        "brand": d.get("brand"),
-        "model": d.get("model"),
-        "device_type": d.get("device_type"),
+        "id": d.id,
+        "ip": d.ip,
+        "site": d.site,
+        "zone": d.zone,
+        "manufacturer": d.manufacturer,
+        "brand": d.brand,
+        "model": d.model,
+        "device_type": d.device_type,
         "class": i.device_class,
-        "band": d.get("band"),
-        "score": d.get("score"),
+        "band": d.band,
+        "score": d.score,
         "cost": i.cost,
         "reasons": i.reasons,
     }
@@ -280,24 +281,24 @@ def _item_dict(i: PlanItem) -> dict[str, Any]:
 def _site_totals(items: Iterable[PlanItem]) -> dict[str, float]:
     out: dict[str, float] = {}
     for i in items:
-        site = str(i.device.get("site") or "")
+        site = str(i.device.site or "")
         out[site] = out.get(site, 0.0) + i.cost
     return dict(sorted(out.items()))
 
 
-def top_reasons(factors: Iterable[dict[str, Any]], n: int = 3) -> list[str]:
+def top_reasons(factors: Iterable[Mapping[str, Any]], n: int = 3) -> list[str]:
     """The reasons of the factors that gave the most points."""
     scored = [f for f in factors if (f.get("points") or 0) > 0]
     scored.sort(key=lambda f: -float(f.get("points") or 0))
     return [str(f.get("reason")) for f in scored[:n]]
 
 
-def priority_key(device: dict[str, Any]) -> tuple[str, float, int]:
-    return (str(device.get("band") or "P9"), -float(device.get("score") or 0), int(device["id"]))
+def priority_key(device: ScoredDevice) -> tuple[str, float, int]:
+    return (str(device.band or "P9"), -float(device.score or 0), int(device.id))
 
 
 def build_plan(
-    devices: Iterable[dict[str, Any]],
+    devices: Iterable[ScoredDevice],
     budget: float,
     costs: Costs | None = None,
     bands: tuple[str, ...] = DEFAULT_BANDS,
@@ -306,14 +307,14 @@ def build_plan(
     if not budget > 0:
         raise PolicyError("the budget must be more than 0")
     costs = costs or load_costs()
-    ranked = [d for d in devices if d.get("band") in ("P1", "P2", "P3", "P4")]
-    chosen = sorted((d for d in ranked if d.get("band") in bands), key=priority_key)
+    ranked = [d for d in devices if d.band in ("P1", "P2", "P3", "P4")]
+    chosen = sorted((d for d in ranked if d.band in bands), key=priority_key)
     phases: list[Phase] = []
     unfunded: list[PlanItem] = []
     current = Phase(1)
     for d in chosen:
         cls, cost = costs.of(d)
-        item = PlanItem(d, cls, cost, top_reasons(d.get("score_factors") or []))
+        item = PlanItem(d, cls, cost, top_reasons(d.score_factors or []))
         if cost > budget:
             unfunded.append(item)
             continue

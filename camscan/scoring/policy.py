@@ -1,15 +1,14 @@
 """The replacement-priority policy: which factors count and how much (TOML).
 
 The default ships as ``default_policy.toml`` next to this module.  A user's file (``--policy``
-or ``$CAMSCAN_POLICY``) is laid over it key by key, so it needs only what it changes; a
-factor is turned off with ``weight = 0``.  Every value is checked on load and a broken file
-is one PolicyError naming the file and the key.
+or ``$CAMSCAN_POLICY``, which the CLI reads and passes) is laid over it key by key, so it
+needs only what it changes; a factor is turned off with ``weight = 0``.  Every value is
+checked on load and a broken file is one PolicyError naming the file and the key.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -47,7 +46,6 @@ EXPOSURE_SIGNALS = (
 )
 ROLES = ("camera", "nvr", "dvr", "encoder")
 CRITICALITY = ("high", "medium", "low", "untagged")
-ENV = "CAMSCAN_POLICY"
 # The keys each factor takes besides ``weight``.
 SETTINGS: dict[str, tuple[str, ...]] = {
     "prc_intelligence_law": ("manufacturers", "label"),
@@ -110,11 +108,10 @@ def _sha256(text: str) -> str:
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
-    """The default policy, with ``path`` (or ``$CAMSCAN_POLICY``) laid over it."""
-    chosen = path if path is not None else os.environ.get(ENV) or None
-    if chosen is None:
+    """The default policy, with the policy file ``path`` laid over it when given."""
+    if path is None:
         return policy_from_text("", "default")
-    p = Path(chosen).expanduser()
+    p = Path(path).expanduser()
     return policy_from_text(read_text(p, "policy"), str(p))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from camscan.scoring.facts import DeviceFacts
 from camscan.scoring.policy import BAND_MEANING, BANDS, Policy
 from camscan.scoring.vulns import VulnData, VulnMatch, firmware_of, match_device
 
@@ -35,8 +36,8 @@ class Score:
         return (device_id, self.value, self.band, self.factors)
 
 
-def is_ranked(device: dict[str, Any]) -> bool:
-    return bool(device.get("is_camera")) or device.get("device_type") in RANKED_TYPES
+def is_ranked(device: DeviceFacts) -> bool:
+    return bool(device.is_camera) or device.device_type in RANKED_TYPES
 
 
 def _factor(name: str, points: float, reason: str, policy: Policy, **detail: Any) -> dict[str, Any]:
@@ -52,13 +53,13 @@ def _factor(name: str, points: float, reason: str, policy: Policy, **detail: Any
     return f
 
 
-def _maker_list(name: str, device: dict[str, Any], policy: Policy) -> dict[str, Any]:
+def _maker_list(name: str, device: DeviceFacts, policy: Policy) -> dict[str, Any]:
     cfg = policy.factors[name]
     listed = {m.lower() for m in cfg.get("manufacturers", [])}
-    maker = device.get("manufacturer")
+    maker = device.manufacturer
     label = cfg.get("label", name.replace("_", " "))
     if maker and maker.lower() in listed:
-        brand = device.get("brand")
+        brand = device.brand
         sold = f", sold as {brand}" if brand and brand.lower() != maker.lower() else ""
         return _factor(name, cfg["weight"], f"made by {maker}{sold}: {label}", policy)
     who = maker or "unknown maker"
@@ -125,7 +126,7 @@ def _eol(matches: list[VulnMatch], policy: Policy) -> dict[str, Any]:
     return _factor("end_of_life", 0, "no end-of-life notice known", policy)
 
 
-def _age(device: dict[str, Any], policy: Policy, today: date) -> dict[str, Any]:
+def _age(device: DeviceFacts, policy: Policy, today: date) -> dict[str, Any]:
     cfg = policy.factors["firmware_age"]
     fw = firmware_of(device)
     if fw is None or fw.build is None:
@@ -159,9 +160,9 @@ _SIGNALS = (
 )
 
 
-def _exposure(device: dict[str, Any], policy: Policy) -> dict[str, Any]:
+def _exposure(device: DeviceFacts, policy: Policy) -> dict[str, Any]:
     cfg = policy.factors["exposure"]
-    ex = device.get("exposure") or {}
+    ex = device.exposure or {}
     seen = {
         "telnet": bool(ex.get("telnet")),
         "sdk_port": bool(ex.get("sdk_ports")),
@@ -196,12 +197,13 @@ def _level(
 
 
 def score_device(
-    device: dict[str, Any], policy: Policy, vulns: VulnData, today: date | None = None
+    device: DeviceFacts, policy: Policy, vulns: VulnData, today: date | None = None
 ) -> Score:
-    """The score, band and factor list of one device record (repository.device_record)."""
+    """The score, band and factor list of one device (an inventory record, or anything
+    with its attributes: camscan.scoring.facts)."""
     today = today or date.today()
     if not is_ranked(device):
-        kind = device.get("device_type") or "unknown"
+        kind = device.device_type or "unknown"
         return Score(
             0.0,
             UNRANKED_BAND,
@@ -216,9 +218,9 @@ def score_device(
             ],
         )
     matches = match_device(device, vulns)
-    kind = str(device.get("device_type") or "camera")
-    crit = device.get("criticality")
-    zone = device.get("zone")
+    kind = str(device.device_type or "camera")
+    crit = device.criticality
+    zone = device.zone
     where = f"zone {zone}, " if zone else ""
     factors = [
         _maker_list("prc_intelligence_law", device, policy),

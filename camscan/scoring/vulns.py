@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from camscan.errors import UsageError
+from camscan.scoring.facts import DeviceFacts
 from camscan.scoring.versions import Firmware, in_range, parse_firmware
 
 FORMAT = "camscan-vulns/1"
@@ -215,24 +216,24 @@ def _search(patterns: Iterable[re.Pattern[str]], text: str | None) -> bool | Non
     return any(p.search(text) for p in patterns)
 
 
-def _evidence_values(device: dict[str, Any]) -> str:
-    return "\n".join(str(e.get("value", ""))[:300] for e in device.get("evidence") or [])
+def _evidence_values(device: DeviceFacts) -> str:
+    return "\n".join(str(e.get("value", ""))[:300] for e in device.evidence or [])
 
 
-def firmware_of(device: dict[str, Any]) -> Firmware | None:
+def firmware_of(device: DeviceFacts) -> Firmware | None:
     """The device's firmware, with the build date the scan read when the string lacks it."""
-    exposure = device.get("exposure") or {}
-    return parse_firmware(device.get("firmware"), exposure.get("firmware_date"))
+    exposure = device.exposure or {}
+    return parse_firmware(device.firmware, exposure.get("firmware_date"))
 
 
-def match_one(device: dict[str, Any], v: Vuln, fw: Firmware | None) -> VulnMatch | None:
-    """How ``v`` applies to a device record, or None when it does not."""
-    names = {str(device.get(k) or "").lower() for k in ("manufacturer", "brand")} - {""}
+def match_one(device: DeviceFacts, v: Vuln, fw: Firmware | None) -> VulnMatch | None:
+    """How ``v`` applies to a device, or None when it does not."""
+    names = {(device.manufacturer or "").lower(), (device.brand or "").lower()} - {""}
     if not names & v.vendors:
         return None
-    if v.device_types and device.get("device_type") not in v.device_types:
+    if v.device_types and device.device_type not in v.device_types:
         return None
-    model = device.get("model")
+    model = device.model
     unknown: list[str] = []
     if v.models:
         hit = _search(v.models, model)
@@ -248,7 +249,7 @@ def match_one(device: dict[str, Any], v: Vuln, fw: Firmware | None) -> VulnMatch
         for r in v.ranges:
             if r.models and _search(r.models, model) is False:
                 continue
-            if r.firmware and _search([r.firmware], device.get("firmware")) is False:
+            if r.firmware and _search([r.firmware], device.firmware) is False:
                 continue
             inside = in_range(
                 fw,
@@ -281,7 +282,7 @@ def match_one(device: dict[str, Any], v: Vuln, fw: Firmware | None) -> VulnMatch
     return VulnMatch(v, status, reason)
 
 
-def match_device(device: dict[str, Any], data: VulnData) -> list[VulnMatch]:
+def match_device(device: DeviceFacts, data: VulnData) -> list[VulnMatch]:
     """Every vulnerability entry that applies to a device (affected, possible or ruled out)."""
     fw = firmware_of(device)
     out = []

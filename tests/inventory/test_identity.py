@@ -76,10 +76,10 @@ def test_three_scans(inv: Inventory) -> None:
             ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),  # nothing but the IP
         ],
     )
-    devs = {d["ip"]: d for d in queries.list_devices(inv)}
+    devs = {d.ip: d for d in queries.list_devices(inv)}
     assert len(devs) == 4
-    assert devs["10.1.0.10"]["mac"] == "44:19:b6:00:00:01"
-    ids = {ip: d["id"] for ip, d in devs.items()}
+    assert devs["10.1.0.10"].mac == "44:19:b6:00:00:01"
+    ids = {ip: d.id for ip, d in devs.items() if ip}
 
     # scan 2: the MAC device moved to .11; the serial device got new firmware and a new IP;
     # the ONVIF device is missing; the IP-only device is the same
@@ -91,10 +91,10 @@ def test_three_scans(inv: Inventory) -> None:
             ("10.1.0.40", None, verdict(brand="Axis", manufacturer="Axis")),
         ],
     )
-    devs2 = {d["id"]: d for d in queries.list_devices(inv)}
+    devs2 = {d.id: d for d in queries.list_devices(inv)}
     assert len(devs2) == 4, "no duplicate devices after IP and firmware changes"
-    assert devs2[ids["10.1.0.10"]]["ip"] == "10.1.0.11"
-    assert devs2[ids["10.1.0.20"]]["firmware"] == "V5.7.3 build 220112"
+    assert devs2[ids["10.1.0.10"]].ip == "10.1.0.11"
+    assert devs2[ids["10.1.0.20"]].firmware == "V5.7.3 build 220112"
     assert ("ip", "10.1.0.10", "10.1.0.11") in history(inv, ids["10.1.0.10"])
     assert ("firmware", "V5.5.0 build 170725", "V5.7.3 build 220112") in history(
         inv, ids["10.1.0.20"]
@@ -109,23 +109,29 @@ def test_three_scans(inv: Inventory) -> None:
             ("10.1.0.11", "44:19:b6:00:00:01", verdict()),
         ],
     )
-    devs3 = {d["id"]: d for d in queries.list_devices(inv)}
+    devs3 = {d.id: d for d in queries.list_devices(inv)}
     assert len(devs3) == 4
     onvif = devs3[ids["10.1.0.30"]]
-    assert onvif["ip"] == "10.1.0.31"
+    assert onvif.ip == "10.1.0.31"
     h = history(inv, ids["10.1.0.30"])
     assert h[-2:] == [("presence", "missing", "present"), ("ip", "10.1.0.30", "10.1.0.31")]
-    assert onvif["first_seen"] <= onvif["last_seen"]
+    assert onvif.first_seen and onvif.last_seen and onvif.first_seen <= onvif.last_seen
     # the old values are kept as addresses too
     detail = queries.device_detail(inv, str(ids["10.1.0.30"]))
-    assert [a["ip"] for a in detail["addresses"]] == ["10.1.0.30", "10.1.0.31"]
-    assert detail["scans"] == [s1, s3]
+    assert [a["ip"] for a in detail.addresses] == ["10.1.0.30", "10.1.0.31"]
+    assert detail.scans == [s1, s3]
 
     changes = queries.scan_changes(inv, s1, s2)
-    assert [d["ip"] for d in changes["missing"]] == ["10.1.0.31"]  # current ip of the device
-    assert {d["old_ip"] for d in changes["moved"]} == {"10.1.0.10", "10.1.0.20"}
-    assert [c["new"] for c in changes["firmware_changed"]] == ["V5.7.3 build 220112"]
-    assert [d["id"] for d in queries.scan_changes(inv, s2, s3)["new"]] == [ids["10.1.0.30"]]
+    assert [d.ip for d in changes.missing] == ["10.1.0.31"]  # current ip of the device
+    assert {m.old_ip for m in changes.moved} == {"10.1.0.10", "10.1.0.20"}
+    assert [c["new"] for c in changes.firmware_changed] == ["V5.7.3 build 220112"]
+    assert [d.id for d in queries.scan_changes(inv, s2, s3).new] == [ids["10.1.0.30"]]
+    # the JSON form keeps the moved device's record with its two addresses
+    moved = queries.scan_changes(inv, s1, s2).as_dict()["moved"]
+    assert {(d["id"], d["old_ip"], d["new_ip"]) for d in moved} == {
+        (ids["10.1.0.10"], "10.1.0.10", "10.1.0.11"),
+        (ids["10.1.0.20"], "10.1.0.20", "10.1.0.21"),
+    }
 
 
 def test_conflicting_mac_is_another_device(inv: Inventory) -> None:
@@ -134,7 +140,7 @@ def test_conflicting_mac_is_another_device(inv: Inventory) -> None:
     scan(inv, [("10.1.0.10", "44:19:b6:00:00:02", verdict(model="DS-2CD2347G2-LU"))])
     rows = queries.list_devices(inv)
     assert len(rows) == 2
-    assert {r["model"] for r in rows} == {"DS-2CD2143G0-I", "DS-2CD2347G2-LU"}
+    assert {r.model for r in rows} == {"DS-2CD2143G0-I", "DS-2CD2347G2-LU"}
 
 
 def test_placeholder_serials_do_not_merge(inv: Inventory) -> None:
@@ -157,10 +163,10 @@ def test_services_and_observations_kept(inv: Inventory) -> None:
     ]
     dev = repo.record_host(inv, sid, "10.1.0.60", None, obs, Verdict.from_dict(verdict()))
     detail = queries.device_detail(inv, str(dev))
-    o = {x["probe"]: x for x in detail["observations"]}
+    o = {x["probe"]: x for x in detail.observations}
     assert o["http"]["bytes"] == 64 * 1024 and o["http"]["truncated"] is True
     assert o["rtsp"]["error"] == "timeout after 3.0 s"
-    assert [(s["port"], s["name"]) for s in detail["services"]] == [(8080, "http")]
+    assert [(s["port"], s["name"]) for s in detail.services] == [(8080, "http")]
     doc = queries.evidence_for(inv, str(dev))
     assert doc["http"][0]["port"] == 8080
     assert {"probe": "rtsp", "port": 554, "error": "timeout after 3.0 s"} in doc["probe_errors"]
@@ -176,9 +182,9 @@ def test_a_partial_rescan_marks_only_its_own_scope_missing(inv: Inventory) -> No
     )
     repo.finish_scan(inv, s2, "complete", 1)
     changes = queries.scan_changes(inv, s1, s2)
-    assert [d["ip"] for d in changes["missing"]] == ["10.1.0.20"]
-    assert sorted(d["ip"] for d in changes["not_scanned"]) == ["10.1.0.100", "10.1.0.110"]
-    ids = {d["ip"]: d["id"] for d in queries.list_devices(inv)}
+    assert [d.ip for d in changes.missing] == ["10.1.0.20"]
+    assert sorted(str(d.ip) for d in changes.not_scanned) == ["10.1.0.100", "10.1.0.110"]
+    ids = {d.ip: d.id for d in queries.list_devices(inv)}
     assert ("presence", "present", "missing") in history(inv, ids["10.1.0.20"])
     assert all(h[0] != "presence" for h in history(inv, ids["10.1.0.100"]))
 

@@ -12,7 +12,7 @@ import pytest
 from report_checks import dump_dom, page_text, page_texts, tools
 from sample_site import TODAY, Site
 
-from camscan.reports import write_report
+from camscan.app.report import write_report
 
 BASIS_URLS = (
     "https://questions-statements.parliament.uk/written-statements/detail/2022-11-24/hcws386",

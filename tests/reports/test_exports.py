@@ -9,8 +9,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sample_site import HOSTILE_MODEL, TODAY, Site
 
+from camscan.app.report import write_report
 from camscan.inventory import queries
-from camscan.reports import write_report
 from camscan.reports.exports import COLUMNS, to_csv
 
 
@@ -24,7 +24,7 @@ def test_exports_parse_back(scored_site: Site, tmp_path: Path) -> None:
         today=TODAY,
     )
     assert set(files.written) == {"csv", "json", "xlsx"}
-    devices = queries.list_devices(scored_site.inv)
+    devices = [d.as_dict() for d in queries.list_devices(scored_site.inv)]
 
     parsed = json.loads((tmp_path / "inv.json").read_text(encoding="utf-8"))
     assert parsed == json.loads(json.dumps(devices, default=str))

@@ -8,7 +8,7 @@ from pathlib import Path
 from report_checks import SECTIONS, Dom, dump_dom, page_texts, png_ink, tools
 from sample_site import HOSTILE_MODEL, TODAY, Site
 
-from camscan.reports import write_report
+from camscan.app.report import write_report
 
 
 def test_report_in_chromium_and_as_pdf(scored_site: Site, tmp_path: Path) -> None:
@@ -64,13 +64,13 @@ def test_report_in_chromium_and_as_pdf(scored_site: Site, tmp_path: Path) -> Non
 
 
 def test_report_without_devices_still_has_every_section(tmp_path: Path) -> None:
+    from camscan.app.report import report_view
     from camscan.inventory.db import open_inventory
     from camscan.reports.html import render
-    from camscan.reports.view import collect
 
     inv = open_inventory(str(tmp_path / "empty.db"))
     dom = Dom()
-    dom.feed(render(collect(inv, today=TODAY)))
+    dom.feed(render(report_view(inv, today=TODAY)))
     assert [a.get("id") for a in dom.tags("section")] == list(SECTIONS)
     assert "No cameras, NVRs, DVRs or encoders were found." in "".join(dom.text)
     inv.close()

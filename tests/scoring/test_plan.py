@@ -7,27 +7,29 @@ from typing import Any
 
 import pytest
 from sample_site import TODAY, Site
+from sample_site import device_record as record
 
 from camscan.app.scores import rescore
 from camscan.errors import PolicyError
 from camscan.inventory import queries
+from camscan.inventory.records import DeviceRecord
 from camscan.scoring.plan import build_plan, device_class, load_costs, parse_amount
 
 
-def dev(i: int, band: str, score: float, kind: str, site: str, model: str = "X") -> dict[str, Any]:
-    return {
-        "id": i,
-        "ip": f"10.0.0.{i}",
-        "site": site,
-        "band": band,
-        "score": score,
-        "device_type": kind,
-        "model": model,
-        "score_factors": [
+def dev(i: int, band: str, score: float, kind: str, site: str, model: str = "X") -> DeviceRecord:
+    return record(
+        id=i,
+        ip=f"10.0.0.{i}",
+        site=site,
+        band=band,
+        score=score,
+        device_type=kind,
+        model=model,
+        score_factors=[
             {"factor": "known_exploited", "points": 30, "reason": "CVE-2021-36260"},
             {"factor": "role", "points": 0, "reason": "camera"},
         ],
-    }
+    )
 
 
 DEVICES = [
@@ -43,7 +45,7 @@ DEVICES = [
 
 
 def ids(items: list[Any]) -> list[int]:
-    return [i.device["id"] for i in items]
+    return [i.device.id for i in items]
 
 
 def test_phases_fill_in_priority_order() -> None:
@@ -78,7 +80,7 @@ def test_costs_file_overrides_classes_and_models(tmp_path: Path) -> None:
     plan = build_plan(DEVICES, 3200, costs)
     assert plan.unfunded == []
     assert plan.costs.currency == "GBP"
-    by_id = {i.device["id"]: i.cost for p in plan.phases for i in p.items}
+    by_id = {i.device.id: i.cost for p in plan.phases for i in p.items}
     assert by_id == {1: 500, 2: 500, 3: 3000, 4: 500, 5: 500, 6: 500}
 
 
@@ -100,7 +102,7 @@ def test_bands_choice() -> None:
     ],
 )
 def test_device_class(model: str | None, kind: str, cls: str) -> None:
-    assert device_class({"model": model, "device_type": kind}) == cls
+    assert device_class(record(model=model, device_type=kind)) == cls
 
 
 @pytest.mark.parametrize(
@@ -136,8 +138,8 @@ def test_plan_of_a_scored_inventory(site: Site) -> None:
     devices = queries.list_devices(site.inv)
     plan = build_plan(devices, 20_000)
     planned = [i.device for p in plan.phases for i in p.items]
-    assert planned[0]["band"] == "P1"
-    bands = [d["band"] for d in planned]
+    assert planned[0].band == "P1"
+    bands = [str(d.band) for d in planned]
     assert bands == sorted(bands)
-    assert site.ids["printer"] not in {d["id"] for d in planned}
+    assert site.ids["printer"] not in {d.id for d in planned}
     assert plan.by_site() == {"North school": plan.total}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sample_site import Site
 from sample_site import cli_run as run
+from sample_site import device_record as record
 
 from camscan.scoring.plan import build_plan, device_class, load_costs
 
@@ -24,7 +25,7 @@ from camscan.scoring.plan import build_plan, device_class, load_costs
     ],
 )
 def test_ptz_anywhere_in_the_model(model: str, cls: str) -> None:
-    assert device_class({"device_type": "camera", "model": model}) == cls
+    assert device_class(record(device_type="camera", model=model)) == cls
 
 
 def test_costs_carry_a_currency_and_defaults_are_placeholders(tmp_path: Path) -> None:
@@ -46,11 +47,10 @@ def test_costs_carry_a_currency_and_defaults_are_placeholders(tmp_path: Path) ->
 
 def test_needed_funded_unfunded() -> None:
     devs = [
-        {"id": 1, "band": "P1", "score": 80, "device_type": "camera", "model": "A", "site": "s"},
-        {"id": 2, "band": "P1", "score": 70, "device_type": "nvr", "model": "B", "site": "s"},
-        {"id": 3, "band": "P2", "score": 50, "device_type": "camera", "model": "PTZ3E10X-T180",
-         "site": "s"},
-    ]  # fmt: skip
+        record(id=1, band="P1", score=80, device_type="camera", model="A"),
+        record(id=2, band="P1", score=70, device_type="nvr", model="B"),
+        record(id=3, band="P2", score=50, device_type="camera", model="PTZ3E10X-T180"),
+    ]
     p = build_plan(devs, 3000)
     assert (p.needed, p.total, p.unfunded_total) == (7500, 4000, 3500)
     assert not p.below_cheapest

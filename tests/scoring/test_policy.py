@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sample_site import TODAY, Site
+from sample_site import TODAY, Site, cli_run
 
 from camscan.app.scores import rescore
 from camscan.errors import PolicyError
@@ -17,9 +17,9 @@ from camscan.scoring.policy import FACTORS, default_text
 
 def order(site: Site) -> list[str]:
     names = {v: k for k, v in site.ids.items()}
-    ranked = [d for d in queries.list_devices(site.inv) if d["band"] != "-"]
-    ranked.sort(key=lambda d: (-d["score"], d["id"]))
-    return [names[d["id"]] for d in ranked]
+    ranked = [d for d in queries.list_devices(site.inv) if d.band != "-"]
+    ranked.sort(key=lambda d: (-(d.score or 0), d.id))
+    return [names[d.id] for d in ranked]
 
 
 def test_default_ships_with_the_package_and_is_valid() -> None:
@@ -49,17 +49,30 @@ def test_custom_policy_changes_the_order(site: Site, tmp_path: Path) -> None:
     new_order = order(site)
     assert new_order.index("axis") < new_order.index("annke")
     assert new_order.index("axis") < new_order.index("hik_old")
-    axis = queries.device_detail(site.inv, str(site.ids["axis"]))
-    assert axis["score"] == 60 and axis["band"] == "P1"
-    assert all("hospital" in f["policy"] for f in axis["score_factors"])
+    axis = queries.device_detail(site.inv, str(site.ids["axis"])).device
+    assert axis.score == 60 and axis.band == "P1"
+    assert all("hospital" in f["policy"] for f in axis.score_factors)
 
 
-def test_policy_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_policy_from_environment(
+    site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """$CAMSCAN_POLICY is read by the CLI, which passes the file on; the library reads no
+    environment (docs/architecture.md)."""
     f = tmp_path / "p.toml"
     f.write_text("[bands]\nP1 = 90\n", encoding="utf-8")
-    monkeypatch.setenv("CAMSCAN_POLICY", str(f))
-    p = load_policy()
+    p = load_policy(f)
     assert p.bands["P1"] == 90 and p.bands["P2"] == 40 and p.source == str(f)
+    monkeypatch.setenv("CAMSCAN_POLICY", str(f))
+    assert load_policy().source == "default"
+    r = cli_run(site, "rescore")
+    assert r.exit_code == 0 and f"({f}, sha256 {p.sha256[:12]})" in r.output
+    p1_with_file = [d.band for d in queries.list_devices(site.inv)].count("P1")
+    monkeypatch.delenv("CAMSCAN_POLICY")
+    r = cli_run(site, "rescore")
+    assert r.exit_code == 0 and str(f) not in r.output
+    # P1 takes 90 points under the file's bands, 60 by default: fewer P1 with the file
+    assert p1_with_file < [d.band for d in queries.list_devices(site.inv)].count("P1")
 
 
 @pytest.mark.parametrize(

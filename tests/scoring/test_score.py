@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sample_site
 from sample_site import HOSTILE_MODEL, TODAY, Site, exposure, verdict
 
 from camscan.app.scores import rescore
 from camscan.inventory import queries
 from camscan.inventory import repository as repo
+from camscan.inventory.records import DeviceRecord
 from camscan.scoring import load_policy, score_device
 from camscan.scoring.policy import FACTORS
 from camscan.scoring.score import Score
@@ -19,19 +21,18 @@ POLICY = load_policy()
 VULNS = load_vulns()
 
 
-def record(**kw: Any) -> dict[str, Any]:
-    """A device record as repository.device_record returns it."""
-    v = verdict(**kw)
-    return {"id": 1, "ip": "10.0.0.1", "site": "s", "zone": None, "criticality": None, **v}
+def record(**kw: Any) -> DeviceRecord:
+    """A device record as camscan.inventory.queries returns it, of a verdict."""
+    return sample_site.device_record(**verdict(**kw))
 
 
-def axis(**kw: Any) -> dict[str, Any]:
+def axis(**kw: Any) -> DeviceRecord:
     """A device no factor touches: the baseline (score 0)."""
     base: dict[str, Any] = {"manufacturer": "Axis", "model": "P3245-LVE", "firmware": "10.12.114"}
     return record(**{**base, **kw})
 
 
-def score(dev: dict[str, Any]) -> Score:
+def score(dev: DeviceRecord) -> Score:
     return score_device(dev, POLICY, VULNS, TODAY)
 
 
@@ -169,18 +170,15 @@ def test_role(kind: str, expected: float) -> None:
 
 @pytest.mark.parametrize(("level", "expected"), [("high", 12), ("medium", 6), ("low", 0)])
 def test_criticality(level: str, expected: float) -> None:
-    dev = axis()
-    dev["criticality"] = level
-    assert score(dev).value == expected
+    assert score(axis(criticality=level)).value == expected
 
 
 def test_score_is_held_to_100_and_the_factors_still_add_up() -> None:
     worst = record(
         manufacturer="Dahua", device_type="nvr", model="DHI-NVR5216-16P-4KS2E",
         firmware="V4.001.0000000.1.R, Build Date: 2019-03-20",
-        exposure=exposure(telnet=True, rtsp_no_auth=True, sdk_ports=[37777]),
+        exposure=exposure(telnet=True, rtsp_no_auth=True, sdk_ports=[37777]), criticality="high",
     )  # fmt: skip
-    worst["criticality"] = "high"
     s = score(worst)
     assert s.value == 100 and s.band == "P1"
     assert s.factors[-1]["factor"] == "held_to_100" and s.factors[-1]["points"] < 0
@@ -208,25 +206,25 @@ def test_hostile_strings_do_not_break_scoring() -> None:
 def test_rescore_stores_factors_that_add_up(site: Site) -> None:
     assert rescore(site.inv, today=TODAY) == len(site.ids)
     for dev in queries.list_devices(site.inv):
-        assert dev["band"] is not None
-        assert sum(f["points"] for f in dev["score_factors"]) == pytest.approx(dev["score"])
-    old = queries.device_detail(site.inv, str(site.ids["hik_old"]))
-    assert old["band"] == "P1"
-    assert any("CVE-2021-36260" in f["reason"] for f in old["score_factors"])
-    assert queries.device_detail(site.inv, str(site.ids["printer"]))["band"] == "-"
+        assert dev.band is not None
+        assert sum(f["points"] for f in dev.score_factors) == pytest.approx(dev.score)
+    old = queries.device_detail(site.inv, str(site.ids["hik_old"])).device
+    assert old.band == "P1"
+    assert any("CVE-2021-36260" in f["reason"] for f in old.score_factors)
+    assert queries.device_detail(site.inv, str(site.ids["printer"])).device.band == "-"
 
 
 def test_tagging_criticality_raises_the_stored_score(site: Site) -> None:
     rescore(site.inv, today=TODAY)
     ref = str(site.ids["axis"])
-    before = queries.device_detail(site.inv, ref)["score"]
+    before = queries.device_detail(site.inv, ref).device.score or 0
     repo.set_tags(site.inv, device_refs=[ref], zone="Server room", criticality="high")
     rescore(site.inv, today=TODAY)
-    after = queries.device_detail(site.inv, ref)
-    assert after["score"] - before == 12
-    assert any("zone Server room" in f["reason"] for f in after["score_factors"])
+    after = queries.device_detail(site.inv, ref).device
+    assert (after.score or 0) - before == 12
+    assert any("zone Server room" in f["reason"] for f in after.score_factors)
     # a whole site tagged: every device there without its own tag
     repo.set_tags(site.inv, site="North school", criticality="medium")
     rescore(site.inv, today=TODAY)
-    annke = queries.device_detail(site.inv, str(site.ids["annke"]))
-    assert any(f["factor"] == "criticality" and f["points"] == 6 for f in annke["score_factors"])
+    annke = queries.device_detail(site.inv, str(site.ids["annke"])).device
+    assert any(f["factor"] == "criticality" and f["points"] == 6 for f in annke.score_factors)

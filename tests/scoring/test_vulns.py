@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sample_site import device_record as record
 from sample_site import verdict
 
 from camscan.errors import UsageError
+from camscan.inventory.records import DeviceRecord
 from camscan.scoring.vulns import fetch, load_vulns, match_device, update_from_file
 
 KEV_FEED = {
@@ -55,8 +57,8 @@ KEV_FEED = {
 }
 
 
-def device(**kw: Any) -> dict[str, Any]:
-    return {"id": 1, "ip": "10.0.0.1", **verdict(**kw)}
+def device(**kw: Any) -> DeviceRecord:
+    return record(**verdict(**kw))
 
 
 def test_shipped_data_is_dated_and_sourced() -> None:

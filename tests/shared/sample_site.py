@@ -8,6 +8,7 @@ fields the fingerprint engine produces (brand shown vs maker, evidence, exposure
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from click.testing import CliRunner, Result
 from camscan.fingerprint.verdict import Verdict
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory, open_inventory
+from camscan.inventory.records import DeviceRecord
 from camscan.observations import Observation
 from camscan.scope.targets import Scope, parse_target
 
@@ -70,6 +72,39 @@ def verdict(**kw: Any) -> dict[str, Any]:
         v["brand"] and v["manufacturer"] and v["brand"].lower() != v["manufacturer"].lower()
     )
     return v
+
+
+def device_record(**kw: Any) -> DeviceRecord:
+    """A device record as camscan.inventory.queries returns it: ``kw`` over an unscored
+    record of device 1 at site "s" (a verdict dict's keys that a record lacks are ignored)."""
+    base: dict[str, Any] = {
+        "id": 1,
+        "ip": "10.0.0.1",
+        "mac": None,
+        "site": "s",
+        "zone": None,
+        "criticality": None,
+        "first_seen": None,
+        "last_seen": None,
+        "is_camera": False,
+        "device_type": "unknown",
+        "brand": None,
+        "manufacturer": None,
+        "white_label": False,
+        "model": None,
+        "firmware": None,
+        "serial": None,
+        "confidence": 0.0,
+        "endpoint_reference": None,
+        "mac_vendor": None,
+        "exposure": None,
+        "evidence": None,
+        "errors": None,
+        "notes": None,
+        "plan": None,
+    }
+    names = {f.name for f in dataclasses.fields(DeviceRecord)}
+    return DeviceRecord(**{**base, **{k: v for k, v in kw.items() if k in names}})
 
 
 def http_reply(ip: str, port: int, server: str, title: str = "") -> Observation:
