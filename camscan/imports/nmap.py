@@ -49,6 +49,7 @@ __all__ = [
     "NmapHost",
     "NmapRun",
     "NmapService",
+    "by_sender",
     "host_observations",
     "iter_nmap",
     "parse_nmap_xml",
@@ -136,6 +137,46 @@ def split_by_ip(output: str) -> dict[str, str]:
             continue
         blocks[current].append(line.strip())
     return {ip: "\n".join(lines) for ip, lines in blocks.items()}
+
+
+_URL_HOST = re.compile(
+    r"^(?:Address|Location|XAddrs):\s*https?://\[?([0-9A-Fa-f.:]+?)\]?(?::\d+)?/", re.I
+)
+_ENTRY_START = re.compile(r"^(?:Message id|Server):", re.I)
+
+
+def by_sender(output: str) -> dict[str, str]:
+    """A broadcast script's blocks by the unicast address of the device that answered.
+
+    nmap keys each block by the reply's source address; a reply sent from the multicast
+    group's address (seen from simulated responders) holds several devices' entries under
+    one key, so such a block is split at each entry ("Message id:" for WS-Discovery,
+    "Server:" for UPnP) and each entry filed under the host its own Address/Location URL
+    names; an entry naming no unicast host is dropped."""
+    out: dict[str, str] = {}
+    for ip, block in split_by_ip(output).items():
+        if _unicast(ip):
+            out[ip] = block
+            continue
+        entries: list[list[str]] = []
+        for line in block.splitlines():
+            if _ENTRY_START.match(line) or not entries:
+                entries.append([])
+            entries[-1].append(line)
+        for entry in entries:
+            hosts = [m.group(1) for line in entry if (m := _URL_HOST.match(line))]
+            host = next((h for h in hosts if _unicast(h)), None)
+            if host is not None:
+                out[host] = "\n".join([*filter(None, [out.get(host)]), *entry])
+    return out
+
+
+def _unicast(text: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return not (addr.is_multicast or addr.is_unspecified or str(addr) == "255.255.255.255")
 
 
 def _is_ip(text: str) -> bool:
@@ -277,7 +318,7 @@ def iter_nmap(stream: BinaryIO, filename: str = "nmap XML") -> Iterator[NmapHost
             if el.tag in ("prescript", "postscript"):
                 for script in el.findall("script"):
                     sid = script.get("id", "")
-                    for ip, block in split_by_ip(script.get("output", "")).items():
+                    for ip, block in by_sender(script.get("output", "")).items():
                         broadcast.setdefault(ip, {})[sid] = block
                 el.clear()
             elif el.tag == "host":
@@ -521,6 +562,41 @@ def _wsd_from_text(ip: str, text: str, script: str) -> Observation | None:
     return Observation.capped("wsdiscovery", ip, raw, port=3702, meta=meta)
 
 
+# What nmap sent for each probe whose reply camscan reads, and the path the reply answers
+# (nmap/nmap:nmap-service-probes@db4aefdd lines 6423, 12088, 12295, 14605): the
+# FourOhFourRequest path cannot exist, so its reply is the port's catch-all canary.
+_FP_PROBES: dict[str, tuple[str, str, bool]] = {
+    "GetRequest": ("http", "/", False),
+    "HTTPOptions": ("http", "/", False),
+    "FourOhFourRequest": ("http", "/nice%20ports%2C/Tri%6Eity.txt%2ebak", True),
+    "RTSPRequest": ("rtsp", "/", False),
+}
+
+
+def _servicefp_observations(ip: str, svc: NmapService) -> list[Observation]:
+    """The HTTP and RTSP replies nmap kept in the service fingerprint, each once."""
+    out: list[Observation] = []
+    seen: set[tuple[str, str, bytes]] = set()
+    for probe_name, raw, truncated in servicefp_replies(svc.servicefp)[:16]:
+        known = _FP_PROBES.get(probe_name)
+        if known is None:
+            continue
+        kind, path, canary = known
+        if raw[:5] != {"http": b"HTTP/", "rtsp": b"RTSP/"}[kind]:
+            continue  # e.g. an HTTP server's reply to nmap's RTSP OPTIONS
+        if (kind, path, raw) in seen:
+            continue  # OPTIONS answered like GET: one reply, not two pieces of evidence
+        seen.add((kind, path, raw))
+        meta: dict[str, Any] = {"reconstructed": f"nmap servicefp {probe_name}"}
+        if kind == "http":
+            meta.update(path=path, tls=svc.name.startswith("ssl") or svc.name == "https")
+            if canary:
+                meta["canary"] = True
+        obs = Observation.capped(kind, ip, raw, port=svc.port, meta=meta)
+        out.append(replace(obs, truncated=True) if truncated else obs)
+    return out
+
+
 def host_observations(host: NmapHost) -> list[Observation]:
     """Every observation nmap's strings about ``host`` stand for (module docstring)."""
     ip = host.ip
@@ -549,17 +625,8 @@ def host_observations(host: NmapHost) -> list[Observation]:
                     meta={"nmap": reading, "reconstructed": "nmap port state"},
                 )
             )
-        for probe_name, raw, truncated in servicefp_replies(svc.servicefp)[:8]:
-            kind = (
-                "http" if raw.startswith(b"HTTP/") else "rtsp" if raw.startswith(b"RTSP/") else ""
-            )
-            if not kind or svc.proto != "tcp":
-                continue
-            meta: dict[str, Any] = {"reconstructed": f"nmap servicefp {probe_name}"}
-            if kind == "http":
-                meta.update(path="/", tls=svc.name.startswith("ssl"))
-            obs = Observation.capped(kind, ip, raw, port=svc.port, meta=meta)
-            out.append(replace(obs, truncated=True) if truncated else obs)
+        if svc.proto == "tcp":
+            out.extend(_servicefp_observations(ip, svc))
         for make in (_http_from_scripts, _rtsp_from_scripts, _tls_from_scripts):
             found = make(ip, svc)
             if found is not None:

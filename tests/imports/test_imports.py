@@ -326,3 +326,38 @@ def test_hostile_csv_rows_are_counted(tmp_path: Path) -> None:
     assert report.hosts == 2 and report.record_errors == 3
     macs = {d.mac for d in queries.list_devices(inv)}
     assert macs == {"c0:56:e3:00:09:05", "c0:56:e3:00:09:09"}
+
+
+def test_broadcast_block_from_the_group_address_is_filed_by_each_devices_url() -> None:
+    """broadcast-wsdd-discover's layout (nmap/nmap:scripts/broadcast-wsdd-discover.nse)
+    with the replies keyed by the multicast group instead of each sender."""
+    output = (
+        "\n  Devices\n    239.255.255.250\n"
+        "        Message id: 6a2c419e-37a9-440d-8d4c-1a3e0dc86c8d\n"
+        "        Address: http://10.77.0.17/onvif/device_service\n"
+        "        Type: n:NetworkVideoTransmitter\n"
+        "        Message id: 0b7d4c2e-0000-4000-8000-000000000021\n"
+        "        Address: http://10.77.0.21:80/onvif/device_service\n"
+        "        Type: n:NetworkVideoTransmitter\n"
+        "    10.77.0.30\n"
+        "        Message id: 1\n        Address: http://10.77.0.30/onvif/device_service\n"
+    )
+    blocks = nmap_format.by_sender(output)
+    assert set(blocks) == {"10.77.0.17", "10.77.0.21", "10.77.0.30"}
+    assert "10.77.0.21:80" in blocks["10.77.0.21"] and "10.77.0.17" not in blocks["10.77.0.21"]
+
+
+def test_servicefp_canary_and_duplicate_replies() -> None:
+    """nmap's FourOhFourRequest asks a path that cannot exist: its reply is the canary; an
+    OPTIONS reply identical to the GET one is one piece of evidence, not two."""
+    reply = '"HTTP/1\\.1\\x20200\\x20OK\\r\\nServer:\\x20x\\r\\n\\r\\n"'
+    fp = f"SF-Port80-TCP:V=7.93%r(GetRequest,1D,{reply})%r(HTTPOptions,1D,{reply})"
+    fp += f"%r(FourOhFourRequest,1D,{reply})%r(RTSPRequest,1D,{reply});"
+    svc = nmap_format.NmapService(port=80, proto="tcp", state="open", name="http", servicefp=fp)
+    obs = nmap_format.host_observations(nmap_format.NmapHost(ip="10.0.0.9", services=[svc]))
+    http = [o for o in obs if o.probe == "http"]
+    assert [(o.meta["path"], o.meta.get("canary", False)) for o in http] == [
+        ("/", False),
+        ("/nice%20ports%2C/Tri%6Eity.txt%2ebak", True),
+    ]
+    assert not [o for o in obs if o.probe == "rtsp"]  # an HTTP reply to RTSP OPTIONS
