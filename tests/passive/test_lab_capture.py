@@ -90,13 +90,18 @@ def test_a_capture_of_a_lab_scan_imports_to_the_same_makers(lab: Any, tmp_path: 
         for ip in cams
         if ip not in same
     ]
+    # TLS 1.3 (what the lab's servers and camscan negotiate) encrypts the certificate and
+    # every page: a maker the scan read only over TLS cannot be read off the wire.
+    tls_only = [row for row in differ if _tls_borne(live, lab, row[0])]
     print(
         f"\n{len(same)}/{len(cams)} cameras with the live scan's maker from the capture "
-        f"({cap.stat().st_size / 1e6:.1f} MB, {report['record_errors']} record errors)"
+        f"({cap.stat().st_size / 1e6:.1f} MB, {report['record_errors']} record errors); "
+        f"{len(tls_only)} named by the scan only from what TLS carried"
     )
     for row in differ:
-        print("  differs:", row)
-    assert not differ
+        print("  differs:", row, "(TLS only)" if row in tls_only else "")
+    assert [row for row in differ if row not in tls_only] == []
+    assert len(tls_only) <= max(1, len(cams) // 20)
     # and nothing the scan called ordinary is called a camera from its own traffic
     wrongly = [
         ip
@@ -104,3 +109,17 @@ def test_a_capture_of_a_lab_scan_imports_to_the_same_makers(lab: Any, tmp_path: 
         if d["is_camera"] and not scanned.get(ip, {}).get("is_camera")
     ]
     assert not wrongly
+
+
+def _tls_borne(live: Any, lab: Any, ip: str) -> bool:
+    """Whether the live scan's maker came from what TLS carried: its evidence document less
+    the HTTPS pages and certificates no longer names that maker."""
+    from camscan.app.identify import identify_document
+    from camscan.fingerprint import load_engine
+
+    proc = live.camscan(lab, "show", ip, "--evidence-document")
+    doc = json.loads(proc.stdout)
+    doc["http"] = [e for e in doc.get("http", []) if not e.get("tls")]
+    doc.pop("tls", None)
+    verdict = identify_document(load_engine(), doc)
+    return bool(verdict.manufacturer != live.by_ip[ip]["manufacturer"])
