@@ -1,4 +1,5 @@
-"""Dashboard accounts and roles (camscan serve), and the session-signing secret.
+"""Dashboard accounts and roles (camscan serve), the session-signing secret, and the index
+the dashboard's device table pages through (camscan/inventory/models_accounts.py).
 
 Revision ID: 0006
 Revises: 0005
@@ -34,8 +35,14 @@ def upgrade() -> None:
         sa.Column("key", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
+    op.create_index(
+        "ix_device_listing",
+        "device",
+        ["site_id", "band", "score"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_device_listing", table_name="device")
     op.drop_table("web_secret")
     op.drop_table("account")

@@ -1,0 +1,78 @@
+"""The dashboard over a PostgreSQL inventory (the server `make test` starts): a database of
+its own, the sample site stored through the repository, `camscan serve --db postgresql://`
+as a real process; login, the device table, a device page, tagging and the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+
+import pytest
+import sample_site
+import sqlalchemy as sa
+from dashboard_helpers import EDITOR, csrf_of, start_server, stop
+from sqlalchemy.engine import make_url
+
+from camscan.app.scores import rescore
+from camscan.inventory import queries
+from camscan.inventory.db import Inventory, open_inventory
+from camscan.web import accounts
+
+pytestmark = pytest.mark.postgres
+DATABASE = "camscan_web_test"
+
+
+@pytest.fixture(scope="module")
+def pg_inventory() -> Iterator[tuple[str, Inventory]]:
+    base = os.environ.get("CAMSCAN_TEST_PG_URL")
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CAMSCAN_TEST_PG_URL is not set: run the suite with `make test`")
+        pytest.skip("no PostgreSQL server: `make test` starts one (scripts/pg-test-server.sh)")
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        conn.exec_driver_sql(f"CREATE DATABASE {DATABASE}")
+    url = make_url(base).set(database=DATABASE).render_as_string(hide_password=False)
+    inv = open_inventory(url)
+    sample_site.record(inv, sample_site.hosts())
+    sample_site.record(inv, sample_site.second_scan_hosts())
+    rescore(inv, today=sample_site.TODAY)
+    accounts.add_account(inv, EDITOR[0], "editor", EDITOR[1])
+    try:
+        yield url, inv
+    finally:
+        inv.close()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.dispose()
+
+
+def test_dashboard_over_postgresql(pg_inventory: tuple[str, Inventory]) -> None:
+    import httpx
+
+    url, inv = pg_inventory
+    proc, base = start_server(url)
+    try:
+        c = httpx.Client(base_url=base, timeout=60)
+        assert c.get("/devices").status_code == 303
+        r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": EDITOR[0],
+                                   "password": EDITOR[1], "next": "/devices"})  # fmt: skip
+        assert r.status_code == 303
+        devices = queries.list_devices(inv)
+        listing = c.get("/devices", params={"band": "P1"}).text
+        p1 = [d for d in devices if d.band == "P1"]
+        assert f"{len(p1)} device" in listing and all(f'/devices/{d.id}"' in listing for d in p1)
+        hostile = next(d for d in devices if d.model == sample_site.HOSTILE_MODEL)
+        page = c.get(f"/devices/{hostile.id}").text
+        assert "&lt;script&gt;document.title=" in page and "<script>" not in page
+        token = csrf_of(page)
+        r = c.post(f"/devices/{hostile.id}/tags", data={"csrf": token, "zone": "Gate"})
+        assert r.status_code == 303
+        assert queries.device_detail(inv, str(hostile.id)).device.zone == "Gate"
+        table = list(csv.DictReader(io.StringIO(c.get("/download/devices.csv").text)))
+        assert {int(row["id"]) for row in table} == {d.id for d in devices}
+    finally:
+        stop(proc)
