@@ -126,6 +126,7 @@ def identify(source: str, many: bool) -> None:
       camscan show 12 --evidence-document | camscan identify -
       camscan identify --many site-captures.jsonl > verdicts.jsonl
     """
+    from camscan.app.identify import verdict_of
     from camscan.cli import settings
     from camscan.fingerprint import load_engine
 
@@ -134,7 +135,7 @@ def identify(source: str, many: bool) -> None:
         why = problem(docs[0][1], many=False)
         if why:
             raise UsageError(f"{source}: {why}")
-        emit_json(load_engine(settings.fingerprints_dir()).identify(docs[0][1]).to_dict())
+        emit_json(verdict_of(load_engine(settings.fingerprints_dir()), docs[0][1]).to_dict())
         return
     engine = load_engine(settings.fingerprints_dir())
     bad = 0
@@ -147,7 +148,7 @@ def identify(source: str, many: bool) -> None:
             line = {"source": where, "errors": [{"field": "document", "error": why}]}
             click.echo(json.dumps(line, ensure_ascii=False))
             continue
-        click.echo(json.dumps(engine.identify(doc).to_dict(), ensure_ascii=False))
+        click.echo(json.dumps(verdict_of(engine, doc).to_dict(), ensure_ascii=False))
     if bad:
         click.echo(
             f"camscan: {bad} of {len(docs)} input{'' if len(docs) == 1 else 's'} "

@@ -13,9 +13,8 @@ import netaddr
 
 from camscan.fingerprint.extract import Extracted, Observed, extract
 from camscan.fingerprint.rules import CAMERA_TYPES, DECIDING, STRENGTHS, Rule, RuleSet
-from camscan.fingerprint.verdict import Verdict
+from camscan.fingerprint.verdict import ServiceFacts, Verdict
 
-SDK_PORTS = (8000, 37777, 34567)
 MAX_VALUE_CHARS = 200  # of a value quoted in the evidence list
 MAX_MATCHES = 500  # per document: a hostile document cannot grow the evidence list unbounded
 # A brand read from free text (a captured name) that no data file knows counts this much less:
@@ -281,20 +280,18 @@ class Engine:
         if ex.macs:
             v.mac = ex.macs[0][0]
             v.mac_vendor = oui_registrant(v.mac)
-        ports = set(ex.open_ports)
-        v.exposure = {
-            "open_ports": sorted(ports),
-            "telnet": 23 in ports,
-            "sdk_ports": sorted(p for p in SDK_PORTS if p in ports),
-            "http_plain_only": ex.http_plain and not ex.http_tls,
-            "upnp": ex.upnp,
-            "rtsp_no_auth": ex.rtsp_200_describe,
-            "onvif_no_auth": ex.onvif_no_auth,
-            "activated": ex.activated,
-            "firmware_date": firmware_date(
-                v.firmware, *(m.captures.get("firmware") for m in matches)
-            ),
-        }
+        # What was read of the services; the exposure it amounts to is scoring's to judge
+        # (camscan/scoring/exposure.py, filled in by camscan/app/identify.py).
+        v.facts = ServiceFacts(
+            open_ports=tuple(sorted(set(ex.open_ports))),
+            http_plain=ex.http_plain,
+            http_tls=ex.http_tls,
+            upnp=ex.upnp,
+            rtsp_200_describe=ex.rtsp_200_describe,
+            onvif_no_auth=ex.onvif_no_auth,
+            activated=ex.activated,
+            firmware_date=firmware_date(v.firmware, *(m.captures.get("firmware") for m in matches)),
+        )
         return v
 
     def _device_type(self, v: Verdict, types: Votes, maker_score: float) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Verdict"]
+__all__ = ["ServiceFacts", "Verdict"]
 
 
 def _list(value: object) -> list[Any]:
@@ -20,6 +20,21 @@ def _list(value: object) -> list[Any]:
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """What the evidence shows of a device's services, as read and not judged: the input of
+    the exposure summary that scoring computes (camscan/scoring/exposure.py)."""
+
+    open_ports: tuple[int, ...] = ()
+    http_plain: bool = False  # a web page answered over plain HTTP
+    http_tls: bool = False  # and over TLS
+    upnp: bool = False
+    rtsp_200_describe: bool = False  # an RTSP DESCRIBE answered 200 without credentials
+    onvif_no_auth: bool = False  # ONVIF device information given without credentials
+    activated: bool | None = None  # SADP's activation state; None when not told
+    firmware_date: str | None = None  # the build date read from a firmware string
 
 
 @dataclass
@@ -48,6 +63,9 @@ class Verdict:
     # What a live scan's planner asked and skipped (requests, why, skipped), for
     # `camscan show`; None for a verdict of a document without a plan.
     plan: dict[str, Any] | None = None
+    # What the engine read of the services (not part of the JSON form; None for a verdict
+    # read back from its JSON form or of a document that was no JSON object).
+    facts: ServiceFacts | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every verdict field (``plan`` only when there is one)."""

@@ -19,6 +19,7 @@ from camscan.inventory import models as m
 from camscan.inventory.db import Inventory
 from camscan.inventory.identity import normalise_mac
 from camscan.inventory.records import (
+    VERDICT_FIELDS,
     AddressRecord,
     DeviceDetail,
     DeviceRecord,
@@ -49,19 +50,6 @@ __all__ = [
     "site_names",
     "site_policies",
 ]
-
-# The verdict fields every device record carries (docs/json-output.md).
-VERDICT_FIELDS = (
-    "is_camera",
-    "device_type",
-    "brand",
-    "manufacturer",
-    "white_label",
-    "model",
-    "firmware",
-    "serial",
-    "confidence",
-)
 
 
 def iso(value: datetime | None) -> str | None:

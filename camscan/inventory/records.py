@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 __all__ = [
+    "VERDICT_FIELDS",
     "AddressRecord",
     "DeviceDetail",
     "DeviceRecord",
@@ -22,6 +23,20 @@ __all__ = [
     "ScanChanges",
     "ServiceRecord",
 ]
+
+
+# The verdict fields every device record carries (docs/json-output.md).
+VERDICT_FIELDS = (
+    "is_camera",
+    "device_type",
+    "brand",
+    "manufacturer",
+    "white_label",
+    "model",
+    "firmware",
+    "serial",
+    "confidence",
+)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from camscan.errors import UsageError
-from camscan.inventory.queries import VERDICT_FIELDS
+from camscan.inventory.records import VERDICT_FIELDS
 from camscan.scoring.plan import Plan, top_reasons
 
 

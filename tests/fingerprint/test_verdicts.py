@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from camscan.app.identify import verdict_of
 from camscan.fingerprint import load_engine
 from tests.fingerprint import documents as d
 
@@ -9,7 +10,8 @@ ENGINE = load_engine()
 
 
 def identify(doc: dict[str, object]) -> dict[str, object]:
-    return ENGINE.identify(doc).to_dict()
+    """The verdict `camscan identify` prints (the engine's, with scoring's exposure)."""
+    return verdict_of(ENGINE, doc).to_dict()
 
 
 def test_hikvision_camera() -> None:
