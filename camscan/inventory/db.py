@@ -8,12 +8,14 @@ DatabaseError that says what to do; nothing already stored is altered by a faile
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from alembic import command
@@ -21,10 +23,18 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from camscan.errors import DatabaseError
+
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -80,13 +90,61 @@ def explain(err: BaseException, where: str) -> DatabaseError:
     return DatabaseError(f"the inventory {where} cannot be used ({text.splitlines()[0]})")
 
 
+class Unreachable(DatabaseError):
+    """The database server cannot be reached (down, restarting, the network cut): a write
+    may be tried again later; nothing of the failed transaction was stored."""
+
+
+class Conflict(DatabaseError):
+    """Another writer's transaction collided with this one (a deadlock, a serialisation
+    failure, a unique key taken meanwhile): trying again reads what the other stored."""
+
+
+# SQLSTATE classes (https://www.postgresql.org/docs/current/errcodes-appendix.html):
+# 08 connection exceptions, 57P01-57P03 the server shutting down or starting up;
+# 40001 serialization_failure, 40P01 deadlock_detected, 23505 unique_violation.
+_GONE_STATES = ("08", "57P01", "57P02", "57P03")
+_CONFLICT_STATES = ("40001", "40P01", "23505")
+_GONE_WORDS = (
+    "connection refused",
+    "could not connect",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection timeout",
+    "the database system is",
+    "consuming input failed",
+    "connection to server",
+)
+
+
+def classify(err: BaseException) -> str | None:
+    """ "gone" (server unreachable), "conflict" (another writer), or None (anything else)."""
+    orig = getattr(err, "orig", err)
+    state = str(getattr(orig, "sqlstate", "") or "")
+    if state.startswith(_GONE_STATES):
+        return "gone"
+    if state in _CONFLICT_STATES:
+        return "conflict"
+    if isinstance(err, DBAPIError) and err.connection_invalidated:
+        return "gone"
+    text = str(orig).lower()
+    if isinstance(err, OperationalError | InterfaceError) and any(w in text for w in _GONE_WORDS):
+        return "gone"
+    return None
+
+
 @dataclass
 class Inventory:
-    """An open inventory: the engine and a session factory."""
+    """An open inventory: the engine and a session factory.  ``conflicts`` and ``outages``
+    count the writes :meth:`transact` tried again (another writer; the server gone)."""
 
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    conflicts: int = 0
+    outages: int = 0
+    on_retry: Callable[[str], None] | None = field(default=None, repr=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -95,12 +153,53 @@ class Inventory:
             try:
                 yield s
                 s.commit()
-            except OperationalError as err:
-                s.rollback()
+            except (OperationalError, InterfaceError, IntegrityError) as err:
+                kind = classify(err)
+                try:
+                    s.rollback()
+                except SQLAlchemyError:
+                    kind = kind or "gone"
+                first = str(getattr(err, "orig", err)).strip().splitlines()[:1]
+                if kind == "gone":
+                    raise Unreachable(
+                        f"the inventory server {self.where} is unreachable ({''.join(first)})"
+                    ) from None
+                if kind == "conflict":
+                    raise Conflict(f"a concurrent write collided ({''.join(first)})") from None
+                if isinstance(err, IntegrityError):
+                    raise
                 raise explain(err, self.where) from None
             except BaseException:
                 s.rollback()
                 raise
+
+    def transact(self, work: Callable[[Session], T], *, patience: float = 0.0) -> T:
+        """Run ``work`` in one transaction and commit; a conflict with another writer is
+        tried again (a few times, after a short random pause), and while the server is
+        unreachable it is tried again with backoff (0.25 s doubling to 5 s) for up to
+        ``patience`` seconds, then :class:`Unreachable` is raised."""
+        tries = 0
+        waited = 0.0
+        delay = 0.25
+        while True:
+            try:
+                with self.session() as s:
+                    return work(s)
+            except Conflict:
+                tries += 1
+                self.conflicts += 1
+                if tries >= 10:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * tries)
+            except Unreachable as err:
+                if waited >= patience:
+                    raise
+                self.outages += 1
+                if self.on_retry is not None:
+                    self.on_retry(f"{err}; trying again in {delay:.2g} s")
+                time.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 5.0)
 
     @property
     def where(self) -> str:

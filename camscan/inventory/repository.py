@@ -8,12 +8,15 @@ interrupted scan keeps every device found so far.  Functions take an open
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
+import uuid as uuidlib
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from camscan import __version__
@@ -21,6 +24,7 @@ from camscan.errors import UsageError
 from camscan.inventory import models as m
 from camscan.inventory.db import Inventory
 from camscan.inventory.identity import IdentityKeys, conflicts
+from camscan.inventory.models_sensors import ScanSensor
 from camscan.inventory.queries import VERDICT_FIELDS, find_device, presence, resolve_site
 from camscan.inventory.queries import scan_scope as _scan_scope
 from camscan.observations import Observation
@@ -40,6 +44,8 @@ def tcp_services() -> dict[str, str]:
 
 
 def site_named(s: Session, name: str) -> m.Site:
+    """The site called ``name``, created when new (two sensors creating one site at once:
+    the unique name makes the second's transaction a Conflict, tried again by transact)."""
     site = s.scalars(select(m.Site).where(m.Site.name == name)).first()
     if site is None:
         site = m.Site(name=name)
@@ -50,10 +56,26 @@ def site_named(s: Session, name: str) -> m.Site:
 
 # --- scans -----------------------------------------------------------------------------
 
+# A sensor refreshes its scan's heartbeat this often (camscan/app/scan.py); a running scan
+# whose heartbeat is older than STALE_AFTER was left by a sensor that died or lost the
+# server for good, whatever machine it ran on.
+HEARTBEAT_SECONDS = 10.0
+STALE_AFTER = timedelta(seconds=90)
 
-def start_scan(inv: Inventory, site: str, scope: dict[str, Any], options: dict[str, Any]) -> int:
-    """Record a scan as running; returns its id."""
-    with inv.session() as s:
+
+def start_scan(
+    inv: Inventory,
+    site: str,
+    scope: dict[str, Any],
+    options: dict[str, Any],
+    *,
+    uuid: str | None = None,
+) -> int:
+    """Record a scan as running, with its sensor row (world-unique id, host, pid,
+    heartbeat); returns its id."""
+    scan_uuid = uuid or str(uuidlib.uuid4())
+
+    def work(s: Session) -> int:
         scan = m.Scan(
             site=site_named(s, site),
             scope=scope,
@@ -64,26 +86,63 @@ def start_scan(inv: Inventory, site: str, scope: dict[str, Any], options: dict[s
         )
         s.add(scan)
         s.flush()
+        s.add(
+            ScanSensor(scan_id=scan.id, uuid=scan_uuid, host=scan.host, pid=scan.pid, committed=0)
+        )
         return scan.id
 
+    return inv.transact(work)
 
-def finish_scan(inv: Inventory, scan_id: int, status: str, hosts_probed: int) -> None:
-    """Close a scan; a complete scan also records devices in its scope that were missing."""
+
+def scan_uuid(inv: Inventory, scan_id: int) -> str | None:
     with inv.session() as s:
+        row = s.get(ScanSensor, scan_id)
+        return row.uuid if row is not None else None
+
+
+def heartbeat(inv: Inventory, scan_id: int) -> None:
+    """Say the sensor of ``scan_id`` is alive (one short transaction)."""
+
+    def work(s: Session) -> None:
+        row = s.get(ScanSensor, scan_id)
+        if row is not None:
+            row.heartbeat_at = m.utcnow()
+
+    inv.transact(work)
+
+
+def finish_scan(
+    inv: Inventory,
+    scan_id: int,
+    status: str,
+    hosts_probed: int,
+    *,
+    note: str | None = None,
+    patience: float = 0.0,
+) -> None:
+    """Close a scan; a complete scan also records devices in its scope that were missing."""
+
+    def work(s: Session) -> None:
         scan = s.get(m.Scan, scan_id)
         if scan is None:
             return
         scan.status = status
         scan.finished_at = m.utcnow()
-        scan.hosts_probed = hosts_probed
-        scan.devices_found = (
-            s.scalar(
-                select(func.count()).select_from(m.Sighting).where(m.Sighting.scan_id == scan_id)
-            )
-            or 0
-        )
+        scan.hosts_probed = max(hosts_probed, scan.hosts_probed or 0)
+        if note is not None or status == "complete":
+            scan.note = note
+        scan.devices_found = _sightings(s, scan_id)
         if status == "complete":
             _record_missing(s, scan)
+
+    inv.transact(work, patience=patience)
+
+
+def _sightings(s: Session, scan_id: int) -> int:
+    return (
+        s.scalar(select(func.count()).select_from(m.Sighting).where(m.Sighting.scan_id == scan_id))
+        or 0
+    )
 
 
 def _record_missing(s: Session, scan: m.Scan) -> None:
@@ -107,26 +166,46 @@ def _record_missing(s: Session, scan: m.Scan) -> None:
             )
 
 
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=m.utcnow().tzinfo)
+
+
+def _abandoned(scan: m.Scan, sensor: ScanSensor | None, here: str, now: datetime) -> bool:
+    """Whether a running scan's sensor is gone: on this machine, its process has ended; on
+    any machine, its heartbeat is stale.  A scan of an older camscan (no sensor row) is
+    judged by its pid on this machine, as it always was."""
+    if sensor is None:
+        return not (scan.host == here and scan.pid and _alive(scan.pid))
+    if sensor.host == here and sensor.pid and not _alive(sensor.pid):
+        return True
+    return now - _aware(sensor.heartbeat_at) > STALE_AFTER
+
+
 def reap_interrupted(inv: Inventory) -> int:
-    """Mark scans left 'running' by a process that no longer exists as incomplete."""
-    n = 0
+    """Mark running scans whose sensor is gone (see :func:`_abandoned`) as incomplete;
+    returns how many."""
     here = socket.gethostname()
-    with inv.session() as s:
-        for scan in s.scalars(select(m.Scan).where(m.Scan.status == "running")):
-            if scan.host == here and scan.pid and _alive(scan.pid):
+
+    def work(s: Session) -> int:
+        n = 0
+        now = m.utcnow()
+        rows = s.execute(
+            select(m.Scan, ScanSensor)
+            .outerjoin(ScanSensor, ScanSensor.scan_id == m.Scan.id)
+            .where(m.Scan.status == "running")
+            .with_for_update(of=m.Scan, skip_locked=True)
+        ).all()
+        for scan, sensor in rows:
+            if not _abandoned(scan, sensor, here, now):
                 continue
             scan.status = "incomplete"
             scan.note = "interrupted: the scanning process ended before the scan finished"
-            scan.devices_found = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(m.Sighting)
-                    .where(m.Sighting.scan_id == scan.id)
-                )
-                or 0
-            )
+            scan.devices_found = _sightings(s, scan.id)
             n += 1
-    return n
+        return n
+
+    return inv.transact(work)
 
 
 def _alive(pid: int) -> bool:
@@ -144,23 +223,40 @@ def _alive(pid: int) -> bool:
 # --- devices ---------------------------------------------------------------------------
 
 
-def match_device(s: Session, site_id: int, keys: IdentityKeys) -> m.Device | None:
-    """The stored device these keys belong to: MAC, serial, ONVIF endpoint, then IP."""
-    q = select(m.Device).where(m.Device.site_id == site_id)
-    if keys.mac:
-        dev = s.scalars(q.where(m.Device.mac == keys.mac)).first()
-        if dev is not None:
-            return dev
-    if keys.serial:
-        for dev in s.scalars(q.where(m.Device.serial == keys.serial)):
-            if not conflicts(keys, dev.mac, dev.serial):
-                return dev
+def match_device(
+    s: Session, site_id: int, keys: IdentityKeys, *, moved: bool = False
+) -> m.Device | None:
+    """The stored device these keys belong to: MAC, serial, ONVIF endpoint, then IP, within
+    the site.  With ``moved``, a device of another site whose MAC or serial these keys carry
+    comes before the weaker keys of this site: the unit was moved between sites (a MAC or a
+    serial identifies it anywhere; an endpoint reference or an IP only within a site)."""
+    here = select(m.Device).where(m.Device.site_id == site_id)
+    found = _match_strong(s, here, keys)
+    if found is None and moved:
+        found = _match_strong(s, select(m.Device).where(m.Device.site_id != site_id), keys)
+    if found is not None:
+        return found
     if keys.endpoint_reference:
-        for dev in s.scalars(q.where(m.Device.endpoint_reference == keys.endpoint_reference)):
+        for dev in s.scalars(here.where(m.Device.endpoint_reference == keys.endpoint_reference)):
             if not conflicts(keys, dev.mac, dev.serial):
                 return dev
     if keys.ip:
-        for dev in s.scalars(q.where(m.Device.ip == keys.ip).order_by(m.Device.last_seen.desc())):
+        for dev in s.scalars(
+            here.where(m.Device.ip == keys.ip).order_by(m.Device.last_seen.desc())
+        ):
+            if not conflicts(keys, dev.mac, dev.serial):
+                return dev
+    return None
+
+
+def _match_strong(s: Session, q: Select[m.Device], keys: IdentityKeys) -> m.Device | None:
+    """The device of ``q`` with these keys' MAC, else their serial (without a MAC against)."""
+    if keys.mac:
+        dev = s.scalars(q.where(m.Device.mac == keys.mac).order_by(m.Device.id)).first()
+        if dev is not None:
+            return dev
+    if keys.serial:
+        for dev in s.scalars(q.where(m.Device.serial == keys.serial).order_by(m.Device.id)):
             if not conflicts(keys, dev.mac, dev.serial):
                 return dev
     return None
@@ -268,31 +364,79 @@ def record_hosts(
     hosts: Sequence[tuple[str | None, str | None, Sequence[Observation], Verdict]],
     *,
     source: str = "scan",
+    spooled: bool = False,
+    patience: float = 0.0,
 ) -> list[int]:
     """Store several hosts in one transaction (one commit, not one per host: a commit is a
     file sync); their device ids, in order.  ``source`` is stored with each verdict (an
-    import's is ``import:<format>``)."""
-    with inv.session() as s:
-        return [
-            _record(s, scan_id, ip, mac, obs, verdict, source) for ip, mac, obs, verdict in hosts
-        ]
+    import's is ``import:<format>``); ``spooled``: the hosts are the next ones of the scan's
+    spool, counted in the same transaction (camscan/inventory/spool.py).
+
+    Safe with other writers (sensors of other sites or the same one): on PostgreSQL the
+    transaction first takes advisory locks on its site and on every MAC and serial it
+    carries, in one sorted order (no deadlock between two batches), so two sensors never
+    both find a unit missing and create it twice; each lock that had to be waited for
+    counts as a conflict (``inv.conflicts``).  A transaction that still collides is tried
+    again (:meth:`Inventory.transact`); ``patience`` is how long to keep trying while the
+    server is unreachable."""
+    rows = [
+        (ip, mac, obs, v, IdentityKeys.from_seen(ip, mac, v.to_dict())) for ip, mac, obs, v in hosts
+    ]
+
+    def work(s: Session) -> list[int]:
+        scan = s.get(m.Scan, scan_id)
+        if scan is None:
+            raise UsageError(f"scan {scan_id} does not exist")
+        if s.get_bind().dialect.name == "postgresql":
+            inv.conflicts += _lock_identities(s, scan.site_id, [r[4] for r in rows])
+        ids = [_record(s, scan, obs, v, keys, source) for _ip, _mac, obs, v, keys in rows]
+        sensor = s.get(ScanSensor, scan_id)
+        if sensor is not None:
+            sensor.heartbeat_at = m.utcnow()
+            if spooled:
+                sensor.committed += len(rows)
+        return ids
+
+    return inv.transact(work, patience=patience)
+
+
+def _lock_key(text_key: str) -> int:
+    """A signed 64-bit advisory lock key for a text key."""
+    return int.from_bytes(hashlib.blake2b(text_key.encode(), digest_size=8).digest(), signed=True)
+
+
+# One statement takes the locks in ascending key order; a key whose try-lock fails is waited
+# for (and counted).  Advisory locks: https://www.postgresql.org/docs/current/functions-admin.html
+_LOCK_SQL = text(
+    "SELECT coalesce(sum(CASE WHEN pg_try_advisory_xact_lock(k) THEN 0 "
+    "ELSE 1 + length(pg_advisory_xact_lock(k)::text) END), 0) "
+    "FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k ORDER BY 1) AS ks"
+)
+
+
+def _lock_identities(s: Session, site_id: int, keys: Sequence[IdentityKeys]) -> int:
+    """Take the identity locks of one batch; how many had to be waited for."""
+    names = {f"site:{site_id}"}
+    for k in keys:
+        if k.mac:
+            names.add(f"mac:{k.mac}")
+        if k.serial:
+            names.add(f"serial:{k.serial}")
+    waited = s.scalar(_LOCK_SQL, {"keys": sorted({_lock_key(n) for n in names})})
+    return int(waited or 0)
 
 
 def _record(
     s: Session,
-    scan_id: int,
-    ip: str | None,
-    mac: str | None,
+    scan: m.Scan,
     observations: Sequence[Observation],
     verdict: Verdict,
+    keys: IdentityKeys,
     source: str = "scan",
 ) -> int:
-    keys = IdentityKeys.from_seen(ip, mac, verdict.to_dict())
     now = m.utcnow()
-    scan = s.get(m.Scan, scan_id)
-    if scan is None:
-        raise UsageError(f"scan {scan_id} does not exist")
-    dev = match_device(s, scan.site_id, keys)
+    scan_id = scan.id
+    dev = match_device(s, scan.site_id, keys, moved=True)
     if dev is None:
         dev = m.Device(
             site_id=scan.site_id,
@@ -305,6 +449,18 @@ def _record(
         s.add(dev)
         s.flush()
     else:
+        if dev.site_id != scan.site_id:  # MAC or serial say the unit moved to this site
+            old_site = s.get(m.Site, dev.site_id)
+            s.add(
+                m.Change(
+                    device_id=dev.id,
+                    scan_id=scan_id,
+                    field="site",
+                    old_value=old_site.name if old_site is not None else None,
+                    new_value=scan.site.name,
+                )
+            )
+            dev.site_id = scan.site_id
         if presence(s, dev.id) == "missing":
             s.add(
                 m.Change(
@@ -360,7 +516,12 @@ def _record(
                 error=obs.error,
             )
         )
-    s.add(m.Sighting(scan_id=scan_id, device_id=dev.id, ip=keys.ip, mac=keys.mac))
+    sighted = s.scalar(
+        select(m.Sighting.id).where(m.Sighting.scan_id == scan_id, m.Sighting.device_id == dev.id)
+    )
+    if sighted is None:  # two addresses of one unit in one scan: one sighting
+        s.add(m.Sighting(scan_id=scan_id, device_id=dev.id, ip=keys.ip, mac=keys.mac))
+        s.flush()
     return dev.id
 
 
