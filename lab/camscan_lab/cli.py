@@ -74,8 +74,55 @@ def lab(ctx: click.Context, quiet: bool) -> None:
     type=click.Path(dir_okay=False, writable=True),
     help=f"Also write the ground truth (JSON list of hosts) here; always in {site.TRUTH_FILE}.",
 )
+@click.option(
+    "--announce",
+    is_flag=True,
+    help="The hosts announce themselves as real ones do (DHCP, ARP, WS-Discovery Hello/Bye, "
+    "SADP, DHIP, mDNS, SSDP NOTIFY; the cited schedule is in docs/lab.md); off: they only "
+    "answer.",
+)
+@click.option(
+    "--announce-speed",
+    type=click.FloatRange(0.01, 3600),
+    help="With --announce (implied): simulated seconds per real second (60: 1 s is 1 "
+    "simulated minute, so 1/5/15 simulated minutes take 1/5/15 s).  [default: 1]",
+)
+@click.option(
+    "--boot-delay",
+    type=click.FloatRange(0, 3600),
+    default=0.0,
+    show_default=True,
+    help="With --announce: real seconds before the first host powers on (time to start a "
+    "listener first).",
+)
+@click.option(
+    "--boot-spread",
+    type=click.FloatRange(0, 86400),
+    default=60.0,
+    show_default=True,
+    help="With --announce: simulated seconds over which the hosts power on (900: hosts "
+    "keep appearing for 15 simulated minutes).",
+)
+@click.option(
+    "--listener",
+    type=click.Choice(site.MIRRORS),
+    help="Add the listening namespace cslab-listener whose eth0 gets a copy of the traffic "
+    "(a SPAN port): local = every frame entering the local segment (hosts, scanner, router), "
+    "all = both segments, scanner = the scanner's port both ways.",
+)
 @click.pass_obj
-def up(quiet: bool, devices: int, seed: int, mix: str, truth: str | None) -> None:
+def up(
+    quiet: bool,
+    devices: int,
+    seed: int,
+    mix: str,
+    truth: str | None,
+    announce: bool,
+    announce_speed: float | None,
+    boot_delay: float,
+    boot_spread: float,
+    listener: str | None,
+) -> None:
     """Build the simulated site and start its devices' services.
 
     The same --devices/--seed/--mix always give the same hosts at the same addresses.
@@ -86,8 +133,19 @@ def up(quiet: bool, devices: int, seed: int, mix: str, truth: str | None) -> Non
       sudo camscan-lab up --devices 1000 --seed 3 --truth /tmp/truth.json
       sudo camscan-lab up --devices 60 --mix hostile
       sudo camscan-lab up --mix classic
+      sudo camscan-lab up --devices 50 --announce-speed 60 --listener local
     """
-    state = site.up(devices=devices, seed=seed, mix=mix, truth=truth)
+    speed = announce_speed if announce_speed is not None else (1.0 if announce else None)
+    state = site.up(
+        devices=devices,
+        seed=seed,
+        mix=mix,
+        truth=truth,
+        announce_speed=speed,
+        listener=listener,
+        boot_delay=boot_delay,
+        boot_spread=boot_spread,
+    )
     if quiet:
         return
     segments = collections.Counter(h["segment"] for h in state["hosts"])
@@ -100,6 +158,13 @@ def up(quiet: bool, devices: int, seed: int, mix: str, truth: str | None) -> Non
     )
     click.echo(f"Ground truth: {truth or site.TRUTH_FILE}")
     click.echo(f"ONVIF user {state['onvif_user']}, password {state['onvif_password']}")
+    if speed:
+        click.echo(f"Announcing: 1 real second = {speed:g} simulated seconds")
+    if listener:
+        click.echo(
+            f"Listen:   camscan-lab run --ns listener -- CMD  ({site.LISTENER} "
+            f"{site.LISTENER_IFACE}, mirror of {listener})"
+        )
     click.echo("Scan it:  camscan-lab run -- camscan scan 10.77.0.0/22 10.77.8.0/24")
     click.echo("Remove:   camscan-lab down")
 
@@ -178,20 +243,35 @@ def status(as_json: bool, with_hosts: bool) -> None:
     if quirks:
         p(f"  quirks    {', '.join(f'{q} {n}' for q, n in quirks.most_common())}")
     p(f"  ONVIF     user {state.get('onvif_user')}, password {state.get('onvif_password')}")
+    speed = state.get("announce_speed")
+    p(f"  announce  {f'on, 1 s = {speed:g} simulated s' if speed else 'off (hosts only answer)'}")
+    listener = state.get("listener")
+    if listener:
+        where = f"{listener['netns']} {listener['interface']}"
+        p(f"  listener  {where}, mirror of {listener['mirror']}")
 
 
 @lab.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option(
+    "--ns",
+    type=click.Choice(list(site.NAMESPACES)),
+    default="scanner",
+    show_default=True,
+    help="The namespace: the scanner's, or the listener's (a lab up with --listener).",
+)
 @click.argument("cmd", nargs=-1, required=True, type=click.UNPROCESSED)
-def run(cmd: tuple[str, ...]) -> None:
-    """Run CMD inside the lab's scanner namespace (the only place that reaches the lab);
-    its exit code, stdin, stdout and stderr pass through.
+def run(ns: str, cmd: tuple[str, ...]) -> None:
+    """Run CMD inside the lab's scanner namespace (the only place that reaches the lab),
+    or with --ns listener in the listening namespace; its exit code, stdin, stdout and
+    stderr pass through.
 
     \b
     Example:
       sudo camscan-lab run -- ping -c1 10.77.8.10
       sudo camscan-lab run -- camscan scan 10.77.0.0/22 10.77.8.0/24 --site lab
+      sudo camscan-lab run --ns listener -- camscan listen -i eth0 --duration 60
     """
-    argv = site.scanner_command(list(cmd))
+    argv = site.scanner_command(list(cmd), ns)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvp(argv[0], argv)  # noqa: S606 - the user's own command, as `ip netns exec` runs it

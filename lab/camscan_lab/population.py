@@ -31,6 +31,9 @@ LOCAL_NET = ipaddress.IPv4Network("10.77.0.0/22")
 ROUTED_NET = ipaddress.IPv4Network("10.77.8.0/24")
 LOCAL_GATEWAY = "10.77.0.1"
 ROUTED_GATEWAY = "10.77.8.1"
+# The router's interfaces carry fixed, locally administered MACs, so the hosts' ARP chatter
+# can revalidate their gateway by unicast (camscan_lab.announce) without learning it first.
+ROUTER_MACS = {LOCAL_GATEWAY: "02:00:0a:4d:00:01", ROUTED_GATEWAY: "02:00:0a:4d:08:01"}
 SCANNER_IP = "10.77.3.250"
 FIRST_HOST_OCTET = 10
 ROUTED_SHARE = 0.25

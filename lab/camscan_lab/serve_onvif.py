@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import uuid
 from datetime import UTC, datetime
 from xml.etree.ElementTree import Element
 
@@ -237,6 +238,42 @@ def _wanted_types(root: Element) -> list[str] | None:
     return [t.rsplit(":", 1)[-1] for t in text.split()]
 
 
+def _wsd_children(host: Host) -> str:
+    """EndpointReference, Types, Scopes, XAddrs and MetadataVersion: what a ProbeMatch and
+    a Hello carry."""
+    onvif = host.personality.onvif
+    assert onvif is not None
+    scopes = " ".join(host.xml(s) for s in onvif.scopes)
+    return (
+        f"<wsa:EndpointReference><wsa:Address>{host.xml(onvif.endpoint_reference)}"
+        f"</wsa:Address></wsa:EndpointReference><d:Types>{host.xml(onvif.types)}</d:Types>"
+        f"<d:Scopes>{scopes}</d:Scopes><d:XAddrs>{_xaddr(host)}</d:XAddrs>"
+        "<d:MetadataVersion>1</d:MetadataVersion>"
+    )
+
+
+def wsd_announcement(host: Host, kind: str, number: int, *, instance: int) -> bytes:
+    """A multicast Hello or Bye (WS-Discovery 2005/04, the version cameras speak): To the
+    discovery URN, an AppSequence (InstanceId constant for one power-on, MessageNumber
+    counting up); a Hello carries the ProbeMatch's children, a Bye only the
+    EndpointReference (WS-Discovery 1.1 §4.1, §4.2)."""
+    onvif = host.personality.onvif
+    assert onvif is not None
+    if kind == "Hello":
+        body = _wsd_children(host)
+    else:
+        epr = host.xml(onvif.endpoint_reference)
+        body = f"<wsa:EndpointReference><wsa:Address>{epr}</wsa:Address></wsa:EndpointReference>"
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope {_WSD_NS}><env:Header>'
+        f"<wsa:MessageID>urn:uuid:{uuid.uuid4()}</wsa:MessageID>"
+        "<wsa:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</wsa:To>"
+        f"<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/{kind}</wsa:Action>"
+        f'<d:AppSequence InstanceId="{instance}" MessageNumber="{number}"/>'
+        f"</env:Header><env:Body><d:{kind}>{body}</d:{kind}></env:Body></env:Envelope>\n"
+    ).encode("utf-8", errors="surrogateescape")
+
+
 def probe_matches(host: Host, raw: bytes) -> bytes | None:
     """The ProbeMatches for a WS-Discovery Probe, or None (not a probe, types not ours)."""
     onvif = host.personality.onvif
@@ -254,8 +291,6 @@ def probe_matches(host: Host, raw: bytes) -> bytes | None:
         return host.xml(onvif.probe_match, message_id=message_id).encode(
             "utf-8", errors="surrogateescape"
         )
-    scopes = " ".join(host.xml(s) for s in onvif.scopes)
-    epr = host.xml(onvif.endpoint_reference)
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope {_WSD_NS}><env:Header>'
         f"<wsa:MessageID>urn:uuid:{host.fields['uuid']}</wsa:MessageID>"
@@ -263,8 +298,6 @@ def probe_matches(host: Host, raw: bytes) -> bytes | None:
         "<wsa:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To>"
         "<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action>"
         "</env:Header><env:Body><d:ProbeMatches><d:ProbeMatch>"
-        f"<wsa:EndpointReference><wsa:Address>{epr}</wsa:Address></wsa:EndpointReference>"
-        f"<d:Types>{host.xml(onvif.types)}</d:Types><d:Scopes>{scopes}</d:Scopes>"
-        f"<d:XAddrs>{_xaddr(host)}</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion>"
+        f"{_wsd_children(host)}"
         "</d:ProbeMatch></d:ProbeMatches></env:Body></env:Envelope>\n"
     ).encode("utf-8", errors="surrogateescape")

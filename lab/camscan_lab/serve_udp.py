@@ -27,6 +27,7 @@ from zeroconf import (  # type: ignore[attr-defined]  # re-exported at runtime
     DNSIncoming,
     DNSOutgoing,
     DNSPointer,
+    DNSQuestion,
     DNSService,
     DNSText,
 )
@@ -54,6 +55,7 @@ SADP_GROUP, DHIP_GROUP, MDNS_GROUP, SSDP_GROUP = (
     "224.0.0.251",
     "239.255.255.250",
 )
+SSDP_MAX_AGE = 1800  # CACHE-CONTROL max-age: at least 1800 s (UPnP Device Architecture §1.2.2)
 MAX_DATAGRAM_IN = 16 * 1024  # discovery requests are a few hundred bytes; bigger is garbage
 REPLIES_PER_SECOND = 50
 JITTER = 0.25  # WS-Discovery/SSDP answer after a random delay (APP_MAX_DELAY, MX)
@@ -140,25 +142,66 @@ def ssdp(host: Host, data: bytes, addr: Addr) -> list[Reply]:
     if "ssdp:discover" not in headers.get("man", "").lower():
         return []
     st = headers.get("st", "")
-    usn = host.text(p.ssdp_usn)
-    own_st = host.text(p.ssdp_st)
-    root_usn = usn.split("::", 1)[0] + "::upnp:rootdevice"
-    targets: list[tuple[str, str]] = []
-    if st in ("ssdp:all", "upnp:rootdevice"):
-        targets.append(("upnp:rootdevice", root_usn))
-    if own_st != "upnp:rootdevice" and st in ("ssdp:all", own_st):
-        targets.append((own_st, usn))
+    targets = [
+        (target, target_usn)
+        for target, target_usn in _ssdp_targets(host)
+        if st == "ssdp:all" or st == target
+    ]
     date = email.utils.formatdate(usegmt=True)
     out: list[Reply] = []
     for target, target_usn in targets:
         text = (
-            "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\n"
+            f"HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age={SSDP_MAX_AGE}\r\n"
             f"DATE: {date}\r\nEXT:\r\nLOCATION: {host.text(p.ssdp_location)}\r\n"
             f"SERVER: {host.text(p.ssdp_server)}\r\nST: {target}\r\nUSN: {target_usn}\r\n\r\n"
         )
-        if "lf-only" in p.quirks:
-            text = text.replace("\r\n", "\n")  # as the firmware writes its HTTP too
-        out.append((to_bytes(text), addr, random.uniform(0, JITTER)))
+        out.append((_ssdp_bytes(host, text), addr, random.uniform(0, JITTER)))
+    return out
+
+
+def _ssdp_targets(host: Host) -> list[tuple[str, str]]:
+    """(search target / notification type, USN) pairs the host answers and announces:
+    upnp:rootdevice and its own device type (M-SEARCH ST); NOTIFY adds uuid:UDN."""
+    p = host.personality
+    usn = host.text(p.ssdp_usn)
+    own_st = host.text(p.ssdp_st)
+    out = [("upnp:rootdevice", usn.split("::", 1)[0] + "::upnp:rootdevice")]
+    if own_st != "upnp:rootdevice":
+        out.append((own_st, usn))
+    return out
+
+
+def _ssdp_bytes(host: Host, text: str) -> bytes:
+    if "lf-only" in host.personality.quirks:
+        text = text.replace("\r\n", "\n")  # as the firmware writes its HTTP too
+    return to_bytes(text)
+
+
+def ssdp_notify(host: Host, nts: str) -> list[bytes]:
+    """The NOTIFY set a UPnP root device multicasts (UDA 2.0 §1.2.2, §1.2.3): one message
+    each for upnp:rootdevice, uuid:UDN and the device type; ``ssdp:alive`` with
+    CACHE-CONTROL, LOCATION and SERVER, ``ssdp:byebye`` without them."""
+    p = host.personality
+    if p.ssdp_server is None:
+        return []
+    udn = host.text(p.ssdp_usn).split("::", 1)[0]
+    pairs = _ssdp_targets(host)
+    pairs.insert(1, (udn, udn))
+    out = []
+    for nt, usn in pairs:
+        if nts == "ssdp:alive":
+            text = (
+                f"NOTIFY * HTTP/1.1\r\nHOST: {SSDP_GROUP}:{SSDP_PORT}\r\n"
+                f"CACHE-CONTROL: max-age={SSDP_MAX_AGE}\r\n"
+                f"LOCATION: {host.text(p.ssdp_location)}\r\nNT: {nt}\r\nNTS: ssdp:alive\r\n"
+                f"SERVER: {host.text(p.ssdp_server)}\r\nUSN: {usn}\r\n\r\n"
+            )
+        else:
+            text = (
+                f"NOTIFY * HTTP/1.1\r\nHOST: {SSDP_GROUP}:{SSDP_PORT}\r\n"
+                f"NT: {nt}\r\nNTS: ssdp:byebye\r\nUSN: {usn}\r\n\r\n"
+            )
+        out.append(_ssdp_bytes(host, text))
     return out
 
 
@@ -221,7 +264,27 @@ def mdns(host: Host, data: bytes, addr: Addr) -> list[Reply]:
     if not wanted and not meta:
         return []
     legacy = addr[1] != MDNS_PORT
-    out = DNSOutgoing(_FLAGS_RESPONSE_AA, not legacy, msg.id if legacy else 0)
+    out = _mdns_response(host, wanted, meta, legacy, msg.id if legacy else 0, questions)
+    dest = (
+        (MDNS_GROUP, MDNS_PORT) if not legacy and host.netns and not msg.has_qu_question() else addr
+    )
+    return [(bytes(packet), dest, 0.0) for packet in out.packets()]
+
+
+def _mdns_response(
+    host: Host,
+    wanted: list[str],
+    meta: bool,
+    legacy: bool,
+    msg_id: int,
+    questions: list[DNSQuestion],
+) -> DNSOutgoing:
+    """The answer for service types ``wanted`` (PTR, SRV, TXT and the A record; with
+    ``meta`` the service-type enumeration too)."""
+    services = {
+        stype.lower().rstrip("."): (stype, inst, txt) for stype, inst, txt in host.personality.mdns
+    }
+    out = DNSOutgoing(_FLAGS_RESPONSE_AA, not legacy, msg_id)
     if legacy:
         for q in questions:
             out.add_question(q)
@@ -255,10 +318,16 @@ def mdns(host: Host, data: bytes, addr: Addr) -> list[Reply]:
             ),
             0,
         )
-    dest = (
-        (MDNS_GROUP, MDNS_PORT) if not legacy and host.netns and not msg.has_qu_question() else addr
-    )
-    return [(bytes(packet), dest, 0.0) for packet in out.packets()]
+    return out
+
+
+def mdns_announcement(host: Host) -> list[bytes]:
+    """The unsolicited response announcing every service of the host (RFC 6762 §8.3: all
+    its records in the Answer Section, to the group, message ID 0)."""
+    names = [stype.lower().rstrip(".") for stype, _inst, _txt in host.personality.mdns]
+    if not names:
+        return []
+    return [bytes(p) for p in _mdns_response(host, names, False, False, 0, []).packets()]
 
 
 def snmp(host: Host, data: bytes, addr: Addr) -> list[Reply]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from camscan_lab.announce import BOOT_SPREAD, Announcer, Outlets, frame_socket
 from camscan_lab.serve_host import Host, LabCredentials, host_from_state
 from camscan_lab.serve_tcp import MAX_HEADER, connection_handler, serve_http, tcp_services
 from camscan_lab.serve_tcp import Handler as TcpHandler
@@ -97,9 +98,11 @@ class BoundHost:
     tcp: list[tuple[int, socket.socket, TcpHandler, bool]] = field(default_factory=list)
     udp: list[tuple[int, socket.socket, str, UdpHandler]] = field(default_factory=list)
     tls: ssl.SSLContext | None = None
+    frames: socket.socket | None = None  # send-only eth0 socket for DHCP/ARP announcements
 
     def sockets(self) -> list[socket.socket]:
-        return [t[1] for t in self.tcp] + [u[1] for u in self.udp]
+        own = [self.frames] if self.frames is not None else []
+        return [t[1] for t in self.tcp] + [u[1] for u in self.udp] + own
 
 
 def load_state(path: Path) -> tuple[list[Host], dict[str, Any]]:
@@ -169,8 +172,11 @@ def _udp_socket(host: Host, port: int, group: str | None) -> socket.socket:
     return sock
 
 
-def bind_host(host: Host, namespaces: Namespaces, certs: CertificateStore) -> BoundHost:
-    """Create every socket of ``host`` inside its namespace (ServerError on failure)."""
+def bind_host(
+    host: Host, namespaces: Namespaces, certs: CertificateStore, announce: bool = False
+) -> BoundHost:
+    """Create every socket of ``host`` inside its namespace (ServerError on failure); with
+    ``announce`` also its send-only frame socket (hosts inside a lab namespace only)."""
     bound = BoundHost(host)
     tcp = tcp_services(host)
     if any(tls for _, tls in tcp.values()):
@@ -185,6 +191,9 @@ def bind_host(host: Host, namespaces: Namespaces, certs: CertificateStore) -> Bo
             for port, name, udp_handler, group in udp_services(host):
                 what = f"udp/{port}"
                 bound.udp.append((port, _udp_socket(host, port, group), name, udp_handler))
+            if announce and host.netns is not None:
+                what = "eth0 frames"
+                bound.frames = frame_socket()
     except OSError as err:
         for sock in bound.sockets():
             sock.close()
@@ -208,12 +217,21 @@ class _Quiet:
         print(f"loop: {context.get('message', '')} {detail}"[:240], file=sys.stderr, flush=True)
 
 
-async def serve(bound: list[BoundHost], stop: asyncio.Event) -> int:
-    """Serve the bound sockets until ``stop`` is set; prints READY; returns socket count."""
+async def serve(
+    bound: list[BoundHost],
+    stop: asyncio.Event,
+    announce_speed: float | None = None,
+    seed: int = 0,
+    boot: tuple[float, float] = (0.0, 60.0),
+) -> int:
+    """Serve the bound sockets until ``stop`` is set; prints READY; returns socket count.
+    With ``announce_speed`` the hosts also announce themselves (camscan_lab.announce) and
+    say goodbye when ``stop`` is set."""
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(_Quiet())
     servers: list[asyncio.Server] = []
     transports: list[asyncio.BaseTransport] = []
+    speakers: list[tuple[Host, Outlets]] = []
     count = 0
     for b in bound:
         for port, sock, handler, tls in b.tcp:
@@ -230,14 +248,27 @@ async def serve(bound: list[BoundHost], stop: asyncio.Event) -> int:
                 )
             )
             count += 1
+        outlets = Outlets(frames=b.frames)
         for _port, sock, name, udp_handler in b.udp:
             factory = functools.partial(UdpService, b.host, name, udp_handler)
             transport, _ = await loop.create_datagram_endpoint(factory, sock=sock)
             transports.append(transport)
+            outlets.udp[name] = transport
             count += 1
+        speakers.append((b.host, outlets))
+    announcer = (
+        Announcer(speakers, announce_speed, seed, boot_delay=boot[0], boot_spread=boot[1])
+        if announce_speed
+        else None
+    )
     print(f"READY {len(bound)} {count}", flush=True)
+    if announcer is not None:
+        announcer.start(stop)
     try:
         await stop.wait()
+        if announcer is not None:
+            announcer.goodbye()
+            await asyncio.sleep(0.2)  # let the goodbyes leave before the sockets close
     finally:
         for server in servers:
             server.close()
@@ -249,7 +280,11 @@ async def serve(bound: list[BoundHost], stop: asyncio.Event) -> int:
 def run(state_path: Path) -> int:
     """Bind every host of the state file and serve until SIGTERM; the exit status."""
     started = time.monotonic()
-    hosts, _doc = load_state(state_path)
+    hosts, doc = load_state(state_path)
+    speed = doc.get("announce_speed")
+    announce_speed = float(speed) if isinstance(speed, int | float) and speed > 0 else None
+    seed = int(doc.get("seed") or 0)
+    boot = (float(doc.get("boot_delay") or 0.0), float(doc.get("boot_spread") or BOOT_SPREAD))
     estimate = sum(len(tcp_services(h)) + len(udp_services(h)) for h in hosts)
     limit = raise_nofile(estimate + FD_HEADROOM)
     if limit < estimate + 64:
@@ -260,7 +295,7 @@ def run(state_path: Path) -> int:
         bound: list[BoundHost] = []
         try:
             for host in hosts:
-                bound.append(bind_host(host, namespaces, certs))
+                bound.append(bind_host(host, namespaces, certs, announce_speed is not None))
         except ServerError:
             for b in bound:
                 for sock in b.sockets():
@@ -278,7 +313,7 @@ def run(state_path: Path) -> int:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, stop.set)
-            await serve(bound, stop)
+            await serve(bound, stop, announce_speed, seed, boot)
 
         asyncio.run(main())
     finally:

@@ -63,6 +63,16 @@ SWITCH = f"{PREFIX}switch"
 ROUTER = f"{PREFIX}router"
 SCANNER = f"{PREFIX}scanner"
 SCANNER_IFACE = "eth0"
+# The listening port (``up(listener=...)``): a namespace whose eth0 receives a copy of the
+# lab's traffic, as a switch's SPAN/mirror port does, and whose packets go nowhere (its
+# peer in the switch is on no bridge).
+LISTENER = f"{PREFIX}listener"
+LISTENER_IFACE = "eth0"
+LISTENER_PORT = "listener"  # its peer in cslab-switch, the mirror's destination
+# What the mirror copies: every frame entering the local segment's bridge (its hosts, the
+# scanner and the router's local side), both segments, or only the scanner's port.
+MIRRORS = ("local", "all", "scanner")
+NAMESPACES = {"scanner": SCANNER, "listener": LISTENER}
 ONVIF_USER = "camscan-lab"
 SNMP_COMMUNITY = "public"
 READY_TIMEOUT = 120.0
@@ -86,6 +96,8 @@ _NS_SYSCTLS: dict[str, dict[str, str]] = {
     ROUTER: {**_QUIET_IPV6, "net/ipv4/ip_forward": "1"},
     # unprivileged ICMP sockets, so `lab run -- ping` works for any user id
     SCANNER: {**_QUIET_IPV6, "net/ipv4/ping_group_range": "0 2147483647"},
+    # the listener sends nothing of its own: no IPv6, no address
+    LISTENER: {"net/ipv6/conf/all/disable_ipv6": "1", "net/ipv6/conf/default/disable_ipv6": "1"},
 }
 
 
@@ -395,7 +407,7 @@ def _configure_host(host: dict[str, Any]) -> None:
         fcntl.ioctl(sock, _SIOCADDRT, route)
 
 
-def _switch_batch(hosts: list[dict[str, Any]]) -> str:
+def _switch_batch(hosts: list[dict[str, Any]], listener: bool = False) -> str:
     lines = []
     for bridge in ("br-local", "br-routed"):
         # No IGMP snooping: multicast floods to every port, as on an unmanaged switch.
@@ -405,9 +417,10 @@ def _switch_batch(hosts: list[dict[str, Any]]) -> str:
             f"link add {bridge} type bridge stp_state 0 forward_delay 0 mcast_snooping 0",
             f"link set {bridge} up",
         ]
+    macs = population.ROUTER_MACS
     ports = [
-        ("rt-local", "eth-local", ROUTER, "br-local", None),
-        ("rt-routed", "eth-routed", ROUTER, "br-routed", None),
+        ("rt-local", "eth-local", ROUTER, "br-local", macs[LOCAL_GATEWAY]),
+        ("rt-routed", "eth-routed", ROUTER, "br-routed", macs[ROUTED_GATEWAY]),
         ("scanner", SCANNER_IFACE, SCANNER, "br-local", None),
     ] + [(h["id"], "eth0", h["netns"], f"br-{h['segment']}", h["mac"]) for h in hosts]
     for port, peer, netns, bridge, mac in ports:
@@ -417,16 +430,51 @@ def _switch_batch(hosts: list[dict[str, Any]]) -> str:
             f"link set {port} master {bridge}",
             f"link set {port} up",
         ]
+    if listener:  # on no bridge: what the listener sends is dropped here
+        lines += [
+            f"link add {LISTENER_PORT} type veth peer name {LISTENER_IFACE} netns {LISTENER}",
+            f"link set {LISTENER_PORT} up",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def _build(hosts: list[dict[str, Any]]) -> None:
-    names = [SWITCH, ROUTER, SCANNER] + [h["netns"] for h in hosts]
+def _mirror_batch(hosts: list[dict[str, Any]], mirror: str) -> str:
+    """``tc`` commands copying frames to the listener's port: a u32 match-everything filter
+    (the kernel here has no matchall classifier) with ``mirred egress mirror`` on a shared
+    ingress block of every mirrored port, or on both directions of the scanner's port."""
+    action = f"u32 match u32 0 0 action mirred egress mirror dev {LISTENER_PORT}"
+    if mirror == "scanner":
+        return (
+            "qdisc add dev scanner clsact\n"
+            f"filter add dev scanner ingress protocol all {action}\n"
+            f"filter add dev scanner egress protocol all {action}\n"
+        )
+    segments = ("local",) if mirror == "local" else ("local", "routed")
+    ports = ["rt-local", "scanner"] + (["rt-routed"] if mirror == "all" else [])
+    ports += [h["id"] for h in hosts if h["segment"] in segments]
+    lines = [f"qdisc add dev {port} ingress_block 77 clsact" for port in ports]
+    lines.append(f"filter add block 77 protocol all {action}")
+    return "\n".join(lines) + "\n"
+
+
+def _tc(netns: str, batch: str) -> None:
+    proc = subprocess.run(
+        ["tc", "-n", netns, "-batch", "-"], input=batch, capture_output=True, text=True, timeout=300
+    )
+    if proc.returncode != 0:
+        raise LabError(f"`tc -n {netns} -batch -` failed: {proc.stderr.strip()[-400:]}")
+
+
+def _build(hosts: list[dict[str, Any]], mirror: str | None = None) -> None:
+    names = [SWITCH, ROUTER, SCANNER] + ([LISTENER] if mirror else []) + [h["netns"] for h in hosts]
     _ip([], batch="".join(f"netns add {n}\n" for n in names))
     for name in names:
         with _in_netns(name):
             _write_sysctls(_NS_SYSCTLS.get(name, _QUIET_IPV6))
-    _ip([], netns=SWITCH, batch=_switch_batch(hosts))
+    _ip([], netns=SWITCH, batch=_switch_batch(hosts, listener=mirror is not None))
+    if mirror:
+        _ip([], netns=LISTENER, batch=f"link set lo up\nlink set {LISTENER_IFACE} up\n")
+        _tc(SWITCH, _mirror_batch(hosts, mirror))
     router = (
         "link set lo up\n"
         f"addr add {LOCAL_GATEWAY}/{population.LOCAL_NET.prefixlen} dev eth-local\n"
@@ -497,13 +545,30 @@ def up(
     *,
     serve: bool = True,
     ready_timeout: float = READY_TIMEOUT,
+    announce_speed: float | None = None,
+    listener: str | None = None,
+    boot_delay: float = 0.0,
+    boot_spread: float = 60.0,
 ) -> dict[str, Any]:
     """Build the lab and start its server; the state dict (as written to STATE_FILE).
 
     ``serve=False`` builds the topology only (for tests of the network without services).
+    ``announce_speed``: the hosts announce themselves (camscan_lab.announce), time compressed
+    by that factor (1: real time; 60: one second is one simulated minute); None: they only
+    answer.  The hosts power on ``boot_delay`` real seconds after the server is ready,
+    spread over ``boot_spread`` simulated seconds.  ``listener`` (one of MIRRORS): add the
+    listening namespace LISTENER whose LISTENER_IFACE receives a mirror of that traffic.
     On any failure everything built so far is removed and LabError says what to do.
     """
+    if listener is not None and listener not in MIRRORS:
+        raise LabError(f"unknown listener mirror {listener!r}: one of {', '.join(MIRRORS)}")
+    if announce_speed is not None and not 0.01 <= announce_speed <= 3600:
+        raise LabError("the announce speed is a factor from 0.01 to 3600 (60: 1 s = 1 min)")
+    if not (0 <= boot_delay <= 3600 and 0 <= boot_spread <= 86400):
+        raise LabError("boot delay is 0-3600 real seconds, boot spread 0-86400 simulated seconds")
     check_prerequisites()
+    if listener is not None and shutil.which("tc") is None:
+        raise LabError("the listener's mirror needs tc (iproute2): run `make deps`")
     hosts = population.draw(devices, seed, mix)
     if truth is not None:
         folder = Path(truth).resolve().parent
@@ -537,6 +602,17 @@ def up(
                 "onvif_password": secrets.token_urlsafe(12),
                 "snmp_community": SNMP_COMMUNITY,
                 "server_pid": None,
+                "announce_speed": announce_speed,
+                "boot_delay": boot_delay,
+                "boot_spread": boot_spread,
+                "listener": None
+                if listener is None
+                else {
+                    "netns": LISTENER,
+                    "interface": LISTENER_IFACE,
+                    "mirror": listener,
+                    "sends": "nothing: its switch port is on no bridge",
+                },
                 "started": datetime.now(UTC).isoformat(timespec="seconds"),
                 "up_seconds": None,
                 "host_sysctls": {},
@@ -545,7 +621,7 @@ def up(
             _write_json(STATE_FILE, state)
             state["host_sysctls"] = _raise_host_limits(devices)
             _write_json(STATE_FILE, state)
-            _build(hosts)
+            _build(hosts, listener)
             if serve:
                 state["server_pid"] = _start_server(ready_timeout, lock_fd)
         except BaseException:
@@ -668,16 +744,22 @@ def status() -> dict[str, Any] | None:
         isinstance(pid, int) and _alive(pid) and b"camscan_lab.server" in _cmdline(pid)
     )
     out["namespaces"] = len(names)
-    expected = len(out.get("hosts") or []) + 3
+    expected = len(out.get("hosts") or []) + 3 + (1 if out.get("listener") else 0)
     out["broken"] = state is None or len(names) != expected
     return out
 
 
-def scanner_command(cmd: Sequence[str]) -> list[str]:
-    """``cmd`` wrapped to run in the scanner's namespace; LabError when no lab is up."""
+def scanner_command(cmd: Sequence[str], ns: str = "scanner") -> list[str]:
+    """``cmd`` wrapped to run in the lab's ``ns`` namespace (``scanner``, or ``listener``
+    when the lab has one); LabError when there is no such namespace."""
+    name = NAMESPACES.get(ns)
+    if name is None:
+        raise LabError(f"unknown lab namespace {ns!r}: one of {', '.join(NAMESPACES)}")
     if not (NETNS_DIR / SCANNER).exists():
         raise LabError("no lab is up: start one with `camscan-lab up`")
-    return ["ip", "netns", "exec", SCANNER, *cmd]
+    if not (NETNS_DIR / name).exists():
+        raise LabError(f"this lab has no {ns} namespace: start it with `camscan-lab up --listener`")
+    return ["ip", "netns", "exec", name, *cmd]
 
 
 def run(
@@ -686,11 +768,12 @@ def run(
     capture: bool = False,
     timeout: float | None = None,
     env: dict[str, str] | None = None,
+    ns: str = "scanner",
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``cmd`` inside the scanner's namespace (streams passed through unless
-    ``capture``); its exit code is the CompletedProcess's."""
+    """Run ``cmd`` inside the lab's ``ns`` namespace (the scanner's unless told; streams
+    passed through unless ``capture``); its exit code is the CompletedProcess's."""
     return subprocess.run(
-        scanner_command(cmd),
+        scanner_command(cmd, ns),
         capture_output=capture,
         text=True,
         timeout=timeout,
