@@ -26,7 +26,9 @@ def _loopback(bind: str) -> bool:
 
 @click.command()
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
+)
 @click.option(
     "--secure-cookies",
     is_flag=True,
@@ -34,6 +36,12 @@ def _loopback(bind: str) -> bool:
 )
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS: cert.")
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS: key.")
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    help="A host name the pages are served under (a reverse proxy's public name).",
+)
 @click.option(
     "--session-hours",
     default=8.0,
@@ -49,20 +57,24 @@ def serve(
     secure_cookies: bool,
     tls_cert: str | None,
     tls_key: str | None,
+    allowed_hosts: tuple[str, ...],
     session_hours: float,
 ) -> None:
     """Serve the web dashboard over the inventory: sites, devices with filters, each
     device's evidence and history, the replacement plan, changes between scans, and the
     CSV/XLSX/PDF downloads.  Read-only, except tagging for accounts with the editor role.
 
-    Listens on 127.0.0.1 unless --bind says otherwise; anyone reaching it must log in with
-    an account made by `camscan users add`.  To offer it to other machines, put a TLS
-    reverse proxy in front and give --secure-cookies (docs/dashboard.md).
+    Listens on 127.0.0.1 unless --bind says otherwise, and on loopback answers only
+    requests naming this machine (or an --allowed-host); anyone reaching it must log in
+    with an account made by `camscan users add`.  To offer it to other machines, put a TLS
+    reverse proxy in front and give --secure-cookies and the proxy's name as
+    --allowed-host (docs/dashboard.md).
 
     \b
     Example:
       camscan users add alice --role editor
       camscan serve
+      camscan serve --secure-cookies --allowed-host cameras.example.org
       camscan serve --db postgresql+psycopg://camscan@db/camscan --port 8443 \\
           --bind 0.0.0.0 --tls-cert dash.pem --tls-key dash.key
     """
@@ -98,7 +110,11 @@ def serve(
         scoring=Scoring(load_policy(env.policy_path()), load_vulns(user_copy=env.vulns_path())),
         secure_cookies=secure_cookies or tls,
         session_hours=session_hours,
-        allowed_hosts=LOOPBACK_NAMES if loopback else None,
+        allowed_hosts=(
+            LOOPBACK_NAMES | {h.strip().lower() for h in allowed_hosts}
+            if loopback or allowed_hosts
+            else None
+        ),
     )
     web = create_app(inv, settings)
     scheme = "https" if tls else "http"

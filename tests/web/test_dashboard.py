@@ -20,6 +20,8 @@ from dashboard_helpers import (
     Dashboard,
     browser_login,
     csrf_of,
+    start_server,
+    stop,
 )
 from openpyxl import load_workbook
 from playwright.sync_api import Page
@@ -78,6 +80,34 @@ def test_security_headers(dashboard: Dashboard) -> None:
         assert h["cache-control"] == "no-store"
     # loopback only: a Host header naming another machine (DNS rebinding) is refused
     assert c.get("/healthz", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_behind_a_tls_reverse_proxy(dashboard: Dashboard) -> None:
+    """What docs/dashboard.md sets up: the proxy forwards Host and X-Forwarded-Proto from
+    loopback; the cookie is Secure and __Host- prefixed; a POST from the public origin
+    goes through, and another Host is still refused."""
+    import httpx
+
+    proc, url = start_server(
+        dashboard.db, "--secure-cookies", "--allowed-host", "cameras.example.org"
+    )
+    try:
+        proxied = {"host": "cameras.example.org", "x-forwarded-proto": "https",
+                   "x-forwarded-for": "192.0.2.7"}  # fmt: skip
+        with httpx.Client(base_url=url, timeout=60) as c:
+            r = c.get("/login", headers=proxied)
+            assert r.status_code == 200
+            assert r.headers["strict-transport-security"].startswith("max-age=")
+            cookie = r.headers["set-cookie"]
+            assert cookie.startswith("__Host-camscan=") and "secure" in cookie.lower()
+            session = cookie.split(";", 1)[0]
+            form = {"csrf": csrf_of(r.text), "name": VIEWER[0], "password": VIEWER[1]}
+            r = c.post("/login", data=form, headers=proxied | {
+                "cookie": session, "origin": "https://cameras.example.org"})  # fmt: skip
+            assert r.status_code == 303, r.text
+            assert c.get("/healthz", headers={"host": "elsewhere.example"}).status_code == 400
+    finally:
+        stop(proc)
 
 
 # --- login -----------------------------------------------------------------------------
