@@ -165,6 +165,7 @@ def listen_cmd(
         "seconds": round(time.monotonic() - started, 1),
         "stopped": "Ctrl-C" if stopping[0] else "duration",
         "packets": stats.packets,
+        "dropped_by_kernel": tally.dropped,
         "malformed": sum(stats.malformed.values()),
         "out_of_scope": stats.out_of_scope,
         "hosts": len(hosts),
@@ -197,7 +198,11 @@ def listen_cmd(
     assert isinstance(makers, dict)
     rows = [
         ("listened", f"{summary['seconds']} s on {interface} (stopped by {summary['stopped']})"),
-        ("packets", f"{stats.packets:,} ({summary['malformed']:,} malformed, skipped)"),
+        (
+            "packets",
+            f"{stats.packets:,} ({summary['malformed']:,} malformed, skipped; "
+            f"{tally.dropped:,} dropped by the kernel)",
+        ),
         ("hosts", len(hosts)),
         ("cameras/NVRs/DVRs", summary["cameras"]),
         ("makers", ", ".join(f"{k} {v}" for k, v in makers.items()) or "-"),

@@ -48,6 +48,7 @@ PACKET_OUTGOING = 4  # sll_pkttype of a frame this host sent (linux/if_packet.h)
 SOL_PACKET = 263
 PACKET_ADD_MEMBERSHIP = 1
 PACKET_MR_PROMISC = 1
+PACKET_STATISTICS = 6  # struct tpacket_stats {tp_packets, tp_drops}, reset when read
 
 
 class CaptureError(Exception):
@@ -253,6 +254,15 @@ class LiveCapture:
                 self.received += 1
                 yield Frame(LINKTYPE_ETHERNET, bytes(self.view[:n]), time.time())
             yield None
+
+    def drops(self) -> int:
+        """Frames the kernel dropped because this socket's buffer was full (since the last
+        call); -1 when the kernel does not say."""
+        try:
+            raw = self.sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)
+        except OSError:
+            return -1
+        return int(struct.unpack("II", raw)[1])
 
     def close(self) -> None:
         self.sock.close()

@@ -430,16 +430,9 @@ class PassiveDecoder:
 
         wanted: dict[tuple[int, str], int] = {}
         for i, o in enumerate(host.observations):
-            loc = _location(o.raw) if o.probe == "ssdp" and "description" not in o.meta else None
-            parts = urlsplit(loc) if loc else None
-            if parts is None or parts.hostname != host.ip or parts.scheme != "http":
-                continue
-            try:
-                port = parts.port or 80
-            except ValueError:
-                continue
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            wanted.setdefault((port, path), i)
+            target = description_target(host.ip, o) if "description" not in o.meta else None
+            if target is not None and not target[2]:  # over TLS nothing could be read
+                wanted.setdefault((target[0], target[1]), i)
         if not wanted:
             return
         bodies: dict[int, str] = {}  # ssdp observation index -> its description
@@ -464,13 +457,29 @@ def _onvif_reply(reply: bytes) -> bool:
     return b"soap-envelope" in reply[:8192] and b"onvif.org/ver10/device/wsdl" in reply[:8192]
 
 
-def _location(raw: bytes) -> str | None:
-    """The LOCATION header of an SSDP message (UPnP Device Architecture 2.0, 1.2.2)."""
-    for line in raw.replace(b"\r\n", b"\n").split(b"\n")[1:]:
+def description_target(ip: str, obs: Observation) -> tuple[int, str, bool] | None:
+    """(port, path, tls) of the UPnP description an SSDP message names, when its LOCATION
+    (UPnP Device Architecture 2.0, 1.2.2) is on the sender itself; None otherwise (never an
+    address elsewhere)."""
+    if obs.probe != "ssdp":
+        return None
+    location = None
+    for line in obs.raw.replace(b"\r\n", b"\n").split(b"\n")[1:]:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"location":
-            return value.strip().decode("latin-1")
-    return None
+            location = value.strip().decode("latin-1")
+            break
+    if not location:
+        return None
+    parts = urlsplit(location)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if parts.hostname != ip or parts.scheme not in ("http", "https"):
+        return None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return port, path, parts.scheme == "https"
 
 
 def _path(target: str) -> str:

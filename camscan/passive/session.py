@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from camscan.observations import Observation, evidence_document
 from camscan.passive.capture import LiveCapture, write_pcap_header, write_pcap_record
-from camscan.passive.decoder import DHCP_PORTS, HostRecord, InScope, Limits, PassiveDecoder
+from camscan.passive.decoder import (
+    DHCP_PORTS,
+    HostRecord,
+    InScope,
+    Limits,
+    PassiveDecoder,
+    description_target,
+)
 from camscan.passive.packets import Malformed, decode
 
 if TYPE_CHECKING:
@@ -36,6 +43,7 @@ class Tally:
 
     seconds: float = 0.0
     packets: int = 0
+    dropped: int = 0  # frames the kernel dropped (the socket's buffer was full)
     hosts: int = 0
     cameras: dict[str, str] = field(default_factory=dict)  # ip -> maker ("" unknown)
 
@@ -130,6 +138,7 @@ def listen(
                     if on_tick is not None:
                         on_tick(tally, None if deadline is None else max(0.0, deadline - now))
         finally:
+            tally.dropped = cap.drops()
             if out is not None:
                 out.close()
     decoder.finish()
@@ -139,19 +148,10 @@ def listen(
     return decoder, tally
 
 
-def _location(raw: bytes) -> str | None:
-    for line in raw.replace(b"\r\n", b"\n").split(b"\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"location":
-            return value.strip().decode("latin-1")
-    return None
-
-
 def fetch_descriptions(decoder: PassiveDecoder, *, timeout: float = 3.0, rate: float = 20.0) -> int:
     """GET the UPnP description each in-scope host's own SSDP message named (one per host,
     only from that host, at most :data:`MAX_DESCRIPTIONS`); the number fetched."""
     import asyncio
-    from urllib.parse import urlsplit
 
     from camscan.discovery import wire
     from camscan.discovery.plan import SSDP_DESCRIPTION_BYTES
@@ -161,22 +161,13 @@ def fetch_descriptions(decoder: PassiveDecoder, *, timeout: float = 3.0, rate: f
 
     jobs: list[tuple[HostRecord, int, int, str, bool]] = []
     for host in decoder.hosts.values():
+        if not decoder.in_scope(host.ip):
+            continue
         for i, o in enumerate(host.observations):
-            loc = _location(o.raw) if o.probe == "ssdp" else None
-            if not loc:
-                continue
-            parts = urlsplit(loc)
-            try:
-                port = parts.port or (443 if parts.scheme == "https" else 80)
-            except ValueError:
-                continue
-            if parts.hostname != host.ip or parts.scheme not in ("http", "https"):
-                continue  # never follow an address elsewhere
-            if not decoder.in_scope(host.ip):
-                continue
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            jobs.append((host, i, port, path, parts.scheme == "https"))
-            break
+            target = description_target(host.ip, o)
+            if target is not None:
+                jobs.append((host, i, *target))
+                break
     jobs = jobs[:MAX_DESCRIPTIONS]
 
     async def run() -> int:
