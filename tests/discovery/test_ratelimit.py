@@ -78,3 +78,53 @@ def test_waiting_for_tokens_does_not_spend_a_hosts_budget() -> None:
 
     before, after = asyncio.run(main())
     assert after > before  # the deadline moved by the time spent queueing
+
+
+def test_hosts_plans_go_first_then_hosts_in_the_order_they_started() -> None:
+    """Through HostLimiter: every queued plan request before any sweep, and within each
+    level the host that started first (its order) before later ones, whatever the order
+    in which they queued."""
+    served: list[tuple[str, int]] = []
+
+    async def main() -> None:
+        shared = RateLimiter(30)  # capacity 3
+        await asyncio.gather(*(shared.acquire() for _ in range(3)))  # empty the bucket
+        hosts = {order: HostLimiter(shared, order=order) for order in (3, 1, 2)}
+
+        async def ask(order: int, level: int) -> None:
+            await hosts[order].acquire(1, level)
+            served.append(("plan" if level == PLAN else "sweep", order))
+
+        tasks = [
+            asyncio.create_task(ask(order, level))
+            for order, level in ((3, SWEEP), (2, PLAN), (1, SWEEP), (3, PLAN), (2, SWEEP))
+        ]
+        await asyncio.sleep(0)  # all queued before a token comes back
+        await asyncio.gather(*tasks)
+        assert shared.sent == 3 + len(tasks) and shared.waiting == 0
+
+    asyncio.run(main())
+    assert served == [("plan", 2), ("plan", 3), ("sweep", 1), ("sweep", 2), ("sweep", 3)]
+
+
+def test_a_host_limiters_default_level_is_its_priority() -> None:
+    """A host switched to PLAN (its own requests after the sweep) is served before a host
+    still sweeping, without naming a level on each request."""
+    served: list[int] = []
+
+    async def main() -> None:
+        shared = RateLimiter(20)  # capacity 2
+        await asyncio.gather(shared.acquire(), shared.acquire())
+        sweeping, planning = HostLimiter(shared, order=1), HostLimiter(shared, order=2)
+        planning.priority = PLAN
+
+        async def ask(host: HostLimiter) -> None:
+            await host.acquire()
+            served.append(host.order)
+
+        tasks = [asyncio.create_task(ask(h)) for h in (sweeping, planning)]
+        await asyncio.sleep(0)
+        await asyncio.gather(*tasks)
+
+    asyncio.run(main())
+    assert served == [2, 1]
