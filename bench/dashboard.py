@@ -137,27 +137,51 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, timeout: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
-    """`camscan serve` on a free loopback port, once it answers /healthz."""
+def start_server(
+    db: Path | str, *extra: str, timeout: float = 60.0, tries: int = 5
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`camscan -q --db DB serve --port P EXTRA...` on a free loopback port, returned once
+    it answers /healthz (another port is tried when the chosen one was taken meanwhile)."""
     import httpx
 
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "camscan", "-q", "--db", str(db), "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).text == "ok":
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    _, err = proc.communicate(timeout=10)
+    err = b""
+    for _ in range(tries):
+        port = _free_port()
+        with tempfile.TemporaryFile() as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "camscan", "-q", "--db", str(db), "serve",
+                 "--port", str(port), *extra],
+                stdout=subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    if httpx.get(url + "/healthz", timeout=2).text == "ok":
+                        return proc, url
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            stop_server(proc)
+            log.seek(0)
+            err = log.read()
     raise RuntimeError(f"camscan serve did not start: {err.decode(errors='replace')[-500:]}")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def csrf_of(html: str) -> str:
+    """The form token of a dashboard page."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    if found is None:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
 
 
 def login(url: str) -> dict[str, str]:
@@ -165,12 +189,9 @@ def login(url: str) -> dict[str, str]:
     import httpx
 
     with httpx.Client(base_url=url, timeout=30) as c:
-        form = c.get("/login").text
-        found = re.search(r'name="csrf" value="([^"]+)"', form)
-        if found is None:
-            raise RuntimeError("no CSRF token on the login page")
-        r = c.post("/login", data={"csrf": found.group(1), "name": ACCOUNT[0],
-                                   "password": ACCOUNT[1], "next": "/"})  # fmt: skip
+        form = {"csrf": csrf_of(c.get("/login").text), "name": ACCOUNT[0],
+                "password": ACCOUNT[1], "next": "/"}  # fmt: skip
+        r = c.post("/login", data=form)
         if r.status_code != 303:
             raise RuntimeError(f"login failed: HTTP {r.status_code}")
         return dict(c.cookies)
@@ -240,12 +261,7 @@ def run(
                 _load(url, cookies, path, clients, seconds, max_requests)
             )
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_server(proc)
     ms = [x * 1000 for x in lat]
     return DashboardLoad(
         devices=devices,

@@ -43,6 +43,11 @@ def _loopback(bind: str) -> bool:
     help="A host name the pages are served under (a reverse proxy's public name).",
 )
 @click.option(
+    "--costs",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Unit costs file (TOML) for the plan and the costs shown; see docs/scoring.md.",
+)
+@click.option(
     "--session-hours",
     default=8.0,
     show_default=True,
@@ -58,6 +63,7 @@ def serve(
     tls_cert: str | None,
     tls_key: str | None,
     allowed_hosts: tuple[str, ...],
+    costs: str | None,
     session_hours: float,
 ) -> None:
     """Serve the web dashboard over the inventory: sites, devices with filters, each
@@ -102,12 +108,18 @@ def serve(
             err=True,
         )
     from camscan.cli import settings as env
+    from camscan.scoring.plan import load_costs
     from camscan.scoring.policy import load_policy
     from camscan.scoring.vulns import load_vulns
     from camscan.web.data import Scoring
 
+    scoring = Scoring(
+        load_policy(env.policy_path()),
+        load_vulns(user_copy=env.vulns_path()),
+        load_costs(costs) if costs else None,
+    )
     settings = Settings(
-        scoring=Scoring(load_policy(env.policy_path()), load_vulns(user_copy=env.vulns_path())),
+        scoring=scoring,
         secure_cookies=secure_cookies or tls,
         session_hours=session_hours,
         allowed_hosts=(

@@ -258,7 +258,9 @@ def create_app(inv: Inventory, settings: Settings | None = None) -> ASGIApp:
 
     def sites(request: Request) -> Response:
         user = need_user(request)
-        return page(request, "sites.html.j2", user, sites=data.sites_overview(inv))
+        return page(
+            request, "sites.html.j2", user, sites=data.sites_overview(inv, settings.scoring)
+        )
 
     def device_list(request: Request) -> Response:
         user = need_user(request)

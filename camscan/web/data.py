@@ -27,7 +27,7 @@ from camscan.inventory import models as m
 from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
-from camscan.scoring.plan import DEFAULT_BANDS, Plan, build_plan, load_costs
+from camscan.scoring.plan import DEFAULT_BANDS, Costs, Plan, build_plan, load_costs
 from camscan.scoring.policy import BAND_MEANING, BANDS, Policy
 from camscan.scoring.score import UNRANKED_BAND
 from camscan.scoring.vulns import VulnData
@@ -74,12 +74,13 @@ PAGE_SIZES = (25, 50, 100, 200)
 
 @dataclass(frozen=True)
 class Scoring:
-    """What a re-score or a device never scored uses: the policy of a site without a
-    stored one and the vulnerability data (`camscan serve` reads them as every command
-    does, from $CAMSCAN_POLICY and $CAMSCAN_VULNS)."""
+    """What scores and costs come from: the policy of a site without a stored one and the
+    vulnerability data (`camscan serve` reads them as every command does, from
+    $CAMSCAN_POLICY and $CAMSCAN_VULNS), and the unit costs of the plan."""
 
     default_policy: Policy | None = None
     vulns: VulnData | None = None
+    costs: Costs | None = None  # unit costs (`--costs FILE`); None: the placeholders
 
 
 _COLUMNS = {
@@ -292,7 +293,8 @@ class SiteSummary:
     ranked: int  # cameras, NVRs, DVRs, encoders (scored)
     types: dict[str, int]
     makers: list[tuple[str, int]]
-    white_labels: list[tuple[str, int]]  # "brand -> maker", count
+    white_label: int  # white-label units
+    white_labels: list[tuple[str, int]]  # the commonest "brand -> maker" pairs, with counts
     bands: dict[str, int]
     needed: float  # replacing P1-P3 at the unit costs
     p1_cost: float
@@ -301,10 +303,10 @@ class SiteSummary:
     last_scan: dict[str, Any] | None
 
 
-def sites_overview(inv: Inventory) -> list[SiteSummary]:
+def sites_overview(inv: Inventory, scoring: Scoring) -> list[SiteSummary]:
     """Per site: what is there, who made it, what to replace and what that costs (the
     plan's unit costs)."""
-    costs = load_costs()
+    costs = scoring.costs or load_costs()
     listing = queries.list_devices(inv)
     scans = queries.list_scans(inv)
     out = []
@@ -320,6 +322,7 @@ def sites_overview(inv: Inventory) -> list[SiteSummary]:
                 ranked=len(ranked),
                 types=dict(Counter(d.device_type for d in ranked).most_common()),
                 makers=Counter(d.manufacturer or "unknown" for d in ranked).most_common(8),
+                white_label=sum(1 for d in ranked if d.white_label),
                 white_labels=Counter(
                     f"{d.brand} \u2192 {d.manufacturer}" for d in ranked if d.white_label
                 ).most_common(8),
@@ -342,7 +345,7 @@ def plan(inv: Inventory, scoring: Scoring, budget: float | None, site: str | Non
     inputs = plan_inputs(
         inv, site=site or None, default_policy=scoring.default_policy, vulns=scoring.vulns
     )
-    costs = load_costs()
+    costs = scoring.costs or load_costs()
     if budget is None:
         planned = [d for d in inputs.devices if d.band in DEFAULT_BANDS]
         budget = max(sum(costs.of(d)[1] for d in planned), 1.0)
@@ -383,27 +386,33 @@ def export_csv(inv: Inventory, site: str | None, cameras_only: bool) -> bytes:
     return to_csv([d.as_dict() for d in rows]).encode("utf-8")
 
 
-def export_xlsx(inv: Inventory, scoring: Scoring, site: str | None, cameras_only: bool) -> bytes:
-    """`camscan report --xlsx` (devices, score factors and the plan)."""
+def _report_file(
+    inv: Inventory,
+    scoring: Scoring,
+    suffix: str,
+    site: str | None,
+    *,
+    budget: float | None = None,
+    cameras_only: bool = False,
+) -> bytes:
+    """One file of `camscan report` (``xlsx`` or ``pdf``), as bytes."""
     from camscan.app.report import write_report
 
-    return _in_temp(
-        "inventory.xlsx",
-        lambda p: write_report(
-            inv, xlsx=p, site=site or None, cameras_only=cameras_only,
+    def write(path: Path) -> object:
+        return write_report(
+            inv, xlsx=path if suffix == "xlsx" else None, pdf=path if suffix == "pdf" else None,
+            site=site or None, budget=budget, cameras_only=cameras_only, costs=scoring.costs,
             default_policy=scoring.default_policy, vulns=scoring.vulns,
-        ),
-    )  # fmt: skip
+        )  # fmt: skip
+
+    return _in_temp(f"report.{suffix}", write)
+
+
+def export_xlsx(inv: Inventory, scoring: Scoring, site: str | None, cameras_only: bool) -> bytes:
+    """`camscan report --xlsx` (devices, score factors and the plan)."""
+    return _report_file(inv, scoring, "xlsx", site, cameras_only=cameras_only)
 
 
 def export_pdf(inv: Inventory, scoring: Scoring, site: str | None, budget: float | None) -> bytes:
     """`camscan report --pdf` (the board report, printed by headless Chromium)."""
-    from camscan.app.report import write_report
-
-    return _in_temp(
-        "report.pdf",
-        lambda p: write_report(
-            inv, pdf=p, site=site or None, budget=budget,
-            default_policy=scoring.default_policy, vulns=scoring.vulns,
-        ),
-    )  # fmt: skip
+    return _report_file(inv, scoring, "pdf", site, budget=budget)

@@ -9,8 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 import sample_site
-from dashboard_helpers import EDITOR, VIEWER, Dashboard, add_south, chromium, start_server, stop
+from dashboard_helpers import (
+    EDITOR,
+    VIEWER,
+    Dashboard,
+    add_south,
+    chromium,
+)
 
+from bench.dashboard import start_server, stop_server
 from camscan.app.scores import rescore
 from camscan.web import accounts
 
@@ -31,7 +38,7 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     try:
         yield Dashboard(url, db, site)
     finally:
-        stop(proc)
+        stop_server(proc)
         site.inv.close()
 
 

@@ -5,12 +5,7 @@ free loopback port, logins by HTTP and by browser."""
 from __future__ import annotations
 
 import copy
-import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +13,7 @@ import httpx
 import pytest
 import sample_site
 
+from bench.dashboard import csrf_of
 from camscan.fingerprint.verdict import Verdict
 from camscan.inventory import repository as repo
 from camscan.scope.targets import Scope, parse_target
@@ -46,12 +42,6 @@ class Dashboard:
         return c
 
 
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
 def add_south(site: sample_site.Site) -> None:
     """A second site: the sample's video devices repeated at 30 addresses."""
     base = [h for h in sample_site.hosts() if h.key not in ("printer", "hostile")]
@@ -64,43 +54,6 @@ def add_south(site: sample_site.Site) -> None:
         mac = f"02:40:00:00:00:{i:02x}"
         repo.record_host(site.inv, sid, f"10.40.0.{i + 2}", mac, [], Verdict.from_dict(h.verdict))
     repo.finish_scan(site.inv, sid, "complete", SOUTH_CAMERAS)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(db: Path | str, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`camscan serve` on a free loopback port, once /healthz answers."""
-    for _ in range(5):
-        port = free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "camscan", "--db", str(db), "serve", "--port", str(port),
-             *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if httpx.get(url + "/healthz", timeout=2).text == "ok":
-                    return proc, url
-            except httpx.TransportError:
-                time.sleep(0.1)
-        proc.kill()
-        proc.wait()
-    raise AssertionError(f"camscan serve did not start: {proc.stderr.read()[-2000:]!r}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def chromium() -> str:

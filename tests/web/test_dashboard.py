@@ -19,13 +19,11 @@ from dashboard_helpers import (
     VIEWER,
     Dashboard,
     browser_login,
-    csrf_of,
-    start_server,
-    stop,
 )
 from openpyxl import load_workbook
 from playwright.sync_api import Page
 
+from bench.dashboard import csrf_of, start_server, stop_server
 from camscan.inventory import queries
 from camscan.inventory.records import DeviceRecord
 from camscan.scoring.plan import build_plan, load_costs
@@ -64,7 +62,7 @@ def test_without_a_session_pages_redirect_and_data_is_401(dashboard: Dashboard) 
         assert r.status_code == 401, path
         assert "North school" not in r.text and "Hikvision" not in r.text
     r = c.post("/devices/1/tags", data={"zone": "x"})
-    assert r.status_code in (303, 403)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
     assert c.get("/healthz").text == "ok"
 
 
@@ -82,15 +80,19 @@ def test_security_headers(dashboard: Dashboard) -> None:
     assert c.get("/healthz", headers={"host": "attacker.example"}).status_code == 400
 
 
-def test_behind_a_tls_reverse_proxy(dashboard: Dashboard) -> None:
+def test_behind_a_tls_reverse_proxy(dashboard: Dashboard, tmp_path: Any) -> None:
     """What docs/dashboard.md sets up: the proxy forwards Host and X-Forwarded-Proto from
     loopback; the cookie is Secure and __Host- prefixed; a POST from the public origin
-    goes through, and another Host is still refused."""
+    goes through, and another Host is still refused.  (This server has unit costs of its
+    own, which the sites page then uses.)"""
     import httpx
 
+    costs = tmp_path / "costs.toml"
+    costs.write_text('currency = "EUR"\n[classes]\ncamera = 900\n')
     proc, url = start_server(
-        dashboard.db, "--secure-cookies", "--allowed-host", "cameras.example.org"
-    )
+        dashboard.db, "--secure-cookies", "--allowed-host", "cameras.example.org",
+        "--costs", str(costs),
+    )  # fmt: skip
     try:
         proxied = {"host": "cameras.example.org", "x-forwarded-proto": "https",
                    "x-forwarded-for": "192.0.2.7"}  # fmt: skip
@@ -105,9 +107,12 @@ def test_behind_a_tls_reverse_proxy(dashboard: Dashboard) -> None:
             r = c.post("/login", data=form, headers=proxied | {
                 "cookie": session, "origin": "https://cameras.example.org"})  # fmt: skip
             assert r.status_code == 303, r.text
+            session = r.headers["set-cookie"].split(";", 1)[0]  # the logged-in session
+            sites = c.get("/", headers=proxied | {"cookie": session}).text
+            assert "EUR " in sites and "GBP " not in sites
             assert c.get("/healthz", headers={"host": "elsewhere.example"}).status_code == 400
     finally:
-        stop(proc)
+        stop_server(proc)
 
 
 # --- login -----------------------------------------------------------------------------

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import sample_site
 import sqlalchemy as sa
-from dashboard_helpers import EDITOR, csrf_of, start_server, stop
+from dashboard_helpers import EDITOR
 from sqlalchemy.engine import make_url
 
+from bench.dashboard import csrf_of, start_server, stop_server
 from camscan.app.scores import rescore
 from camscan.inventory import queries
 from camscan.inventory.db import Inventory, open_inventory
@@ -105,4 +106,4 @@ def test_dashboard_over_postgresql_as_its_own_role(pg_inventory: tuple[str, Inve
                 conn.exec_driver_sql("UPDATE device SET model = 'x'")
             conn.rollback()
     finally:
-        stop(proc)
+        stop_server(proc)
