@@ -6,6 +6,7 @@ import functools
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -122,6 +123,13 @@ def parse_ports(text: str) -> tuple[int, ...]:
     help="Environment variable holding the ONVIF password (else you are asked).",
 )
 @click.option("--snmp-community", help="SNMP v2c community for sysDescr/sysObjectID/sysName.")
+@click.option(
+    "--bundle",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the scan to this offline bundle instead of the inventory (a site that cannot "
+    "reach it); load it centrally with `camscan import FILE` (docs/sensors.md).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scan summary as JSON.")
 @click.pass_obj
 def scan(
@@ -142,6 +150,7 @@ def scan(
     onvif_user: str | None,
     onvif_password_env: str | None,
     snmp_community: str | None,
+    bundle: Path | None,
     as_json: bool,
 ) -> None:
     """Find and identify the cameras, NVRs and DVRs in TARGETS; store them in the inventory.
@@ -155,6 +164,7 @@ def scan(
       camscan scan 192.168.10.0/24 --site "St Mary's primary"
       camscan scan -iL subnets.txt --exclude 192.168.10.1 --rate 100
       CAM_PW=... camscan scan 10.20.0.0/22 --onvif-user audit --onvif-password-env CAM_PW
+      camscan scan 10.30.0.0/24 --site "Site A" --bundle site-a.camscan
     """
     scope = build_scope(
         targets, target_files=input_lists, exclude=exclude, allow_public=allow_public, large=large
@@ -192,7 +202,7 @@ def scan(
             password = getpass.getpass(f"ONVIF password for {onvif_user}: ")
         else:
             raise UsageError("--onvif-user needs --onvif-password-env VAR when not on a terminal")
-    inv = open_inventory(app.db)
+    inv = open_inventory(app.db) if bundle is None else None
     from camscan.discovery.records import ScanOptions
 
     options = ScanOptions(
@@ -236,6 +246,7 @@ def scan(
             event_loop=settings.event_loop(),
             policy=settings.policy_path(),
             vulns=settings.vulns_path(),
+            bundle=bundle,
         )
     if as_json:
         emit_json(report.as_dict())
@@ -245,7 +256,11 @@ def scan(
             f"scan {report.scan_id} {report.status}: {report.devices:,} of "
             f"{report.addresses:,} addresses answered, {report.cameras} cameras/NVRs/DVRs, "
             f"{report.errors} probe errors recorded, {report.seconds:.1f} s. "
-            "See `camscan devices`."
+            + (
+                "See `camscan devices`."
+                if bundle is None
+                else f"Written to {bundle}: load it with `camscan import {bundle}`."
+            )
         )
         for note in report.notes:
             say(f"note: {note}")
@@ -254,7 +269,7 @@ def scan(
                 f"note: {report.no_route:,} addresses have no route from this machine and were "
                 "not probed"
             )
-        if not app.quiet and report.device_ids:
+        if not app.quiet and report.device_ids and inv is not None and report.status != "spooled":
             from camscan.inventory import queries
 
             found = set(report.device_ids)
