@@ -54,15 +54,20 @@ def _format_names() -> list[str]:
 )
 @click.option(
     "--site",
-    default="default",
-    show_default=True,
-    help="File the hosts under this site (merged with what scans of it found).",
+    default=None,
+    help="File the hosts under this site (merged with what scans of it found)  "
+    "[default: a bundle's own site, else 'default'].",
 )
 @click.option("--dry-run", is_flag=True, help="Read and identify, show the summary, store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def import_cmd(
-    app: AppContext, file: Path, format_name: str | None, site: str, dry_run: bool, as_json: bool
+    app: AppContext,
+    file: Path,
+    format_name: str | None,
+    site: str | None,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Import hosts from a file: nmap XML, a MAC/ARP table or DHCP leases (CSV or switch
     text), a camscan export, a capture; identify them like a scan and store them.
@@ -91,6 +96,10 @@ def import_cmd(
     size = file.stat().st_size if file.is_file() else 0
     progress = _ByteProgress(size, app.quiet or as_json)
     source, records = open_import(file, format_name=format_name, on_bytes=progress)
+    if site is None:  # a bundle knows the site it was scanned at (camscan/bundle.py)
+        from camscan.bundle import bundle_site
+
+        site = (bundle_site(file) if source.format == "bundle" else None) or "default"
     inv = open_inventory(app.db)
     engine = load_engine(settings.fingerprints_dir())
     report = ingest(inv, site=site, source=source, hosts=records, dry_run=dry_run, engine=engine)

@@ -43,13 +43,20 @@ def site_range(site: str) -> str:
 class Device(BaseHTTPRequestHandler):
     delay = 0.05  # seconds before each reply (the tests that interrupt a scan slow it)
 
+    def version_string(self) -> str:
+        """The one Server header: the site's maker's (not http.server's own)."""
+        block = int(str(self.server.server_address[0]).split(".")[2])
+        return SERVERS[next(name for name, b in SITES.items() if b == block)]
+
     def do_GET(self) -> None:
         time.sleep(self.delay)
-        block = int(self.server.server_address[0].split(".")[2])
-        site = next(name for name, b in SITES.items() if b == block)
+        if self.path != "/":  # no catch-all: only the front page exists
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = b"<html><head><title>Network Camera</title></head><body></body></html>"
         self.send_response(200)
-        self.send_header("Server", SERVERS[site])
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -66,7 +73,7 @@ def loopback_sites() -> Iterator[dict[str, list[str]]]:
         for ip in site_ips(site):
             srv = ThreadingHTTPServer((ip, PORT), Device)
             srv.daemon_threads = True
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+            threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True).start()
             started.append(srv)
     yield {site: site_ips(site) for site in SITES}
     for srv in started:
