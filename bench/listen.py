@@ -50,6 +50,7 @@ COLUMNS = [
     "share",
     "ordinary called cameras",
     "packets",
+    "sent by camscan",
 ]
 
 
@@ -63,6 +64,7 @@ class ListenRow:
     hosts: int
     score: Score
     dropped: int = 0  # frames the kernel dropped in the whole session (the socket's buffer)
+    sent: int = -1  # frames that left the listening namespace during the session (0!)
 
     @property
     def share(self) -> float:
@@ -75,6 +77,7 @@ class ListenRow:
             "real_seconds": round(self.real_seconds, 2),
             "packets": self.packets,
             "dropped": self.dropped,
+            "sent_by_listener": self.sent,
             "hosts": self.hosts,
             "share_with_maker": round(self.share, 4),
             **self.score.as_dict(),
@@ -91,6 +94,7 @@ class ListenRow:
             f"{self.share:.1%}",
             str(s.false_cameras),
             f"{self.packets:,}",
+            str(self.sent),
         ]
 
 
@@ -133,6 +137,14 @@ def rows_from_capture(
     return rows
 
 
+def frames_in(pcap: Path) -> int:
+    """How many frames a capture file holds."""
+    from camscan.passive.capture import read_frames
+
+    with pcap.open("rb") as f:
+        return sum(1 for _ in read_frames(f))
+
+
 def measure(
     *,
     devices: int = 250,
@@ -149,6 +161,7 @@ def measure(
 
     truth_path = workdir / "listen-truth.json"
     pcap = workdir / "listen.pcap"
+    dump: subprocess.Popen[bytes] | None = None
     site.down()
     try:
         site.up(
@@ -160,6 +173,16 @@ def measure(
             boot_delay=BOOT_DELAY,
         )
         boot = time.time() + BOOT_DELAY
+        # Whatever leaves the listening namespace arrives on its port of the lab's switch:
+        # tcpdump there (inbound only; the mirror's copies leave that port) counts it.
+        sent_pcap = workdir / "from-listener.pcap"
+        dump = subprocess.Popen(
+            ["ip", "netns", "exec", site.SWITCH, "tcpdump", "-i", site.LISTENER_PORT,
+             "-Q", "in", "--immediate-mode", "-U", "-w", str(sent_pcap)],
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert dump.stderr is not None
+        dump.stderr.readline()  # "listening on ...": it captures from here on
         longest = max(minutes) * 60.0 / speed
         cmd = [
             sys.executable, "-m", "camscan", "listen", "-i", site.LISTENER_IFACE,
@@ -187,12 +210,19 @@ def measure(
                 "to power on: raise BOOT_DELAY"
             )
         session = json.loads(out)  # the session's own summary
+        time.sleep(0.5)
+        dump.terminate()
+        dump.wait(timeout=30)
+        sent = frames_in(sent_pcap)
         truth = json.loads(truth_path.read_text())
         rows = rows_from_capture(pcap, truth, boot, minutes, speed)
         for row in rows:
             row.dropped = int(session.get("dropped_by_kernel") or 0)
+            row.sent = sent
         return rows
     finally:
+        if dump is not None and dump.poll() is None:
+            dump.kill()
         site.down()
 
 
