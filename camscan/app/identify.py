@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from camscan.fingerprint.engine import Engine
 from camscan.fingerprint.verdict import Verdict
 from camscan.scoring.exposure import exposure_of
 
-__all__ = ["identify_document", "verdict_of"]
+__all__ = ["EvidenceDocument", "identify_document", "verdict_of"]
+
+# An evidence document (docs/evidence.md): JSON, read by the engine as untrusted input.
+EvidenceDocument = Mapping[str, object]
 
 
 def verdict_of(engine: Engine, doc: object) -> Verdict:
@@ -20,13 +23,14 @@ def verdict_of(engine: Engine, doc: object) -> Verdict:
     return verdict
 
 
-def identify_document(engine: Engine, doc: dict[str, Any]) -> Verdict:
+def identify_document(engine: Engine, doc: EvidenceDocument) -> Verdict:
     """The verdict for one evidence document, with the probes' own failures kept on it and,
     for a live scan's document, what its plan asked and skipped (for `camscan show`)."""
     verdict = verdict_of(engine, doc)
     errors = list(verdict.errors)
-    for failure in doc.get("probe_errors", []):
-        if failure not in errors:
+    failures = doc.get("probe_errors")
+    for failure in failures if isinstance(failures, list) else []:
+        if isinstance(failure, dict) and failure not in errors:
             errors.append(failure)
     verdict.errors = errors
     plan = doc.get("plan")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from camscan.app.identify import EvidenceDocument
 from camscan.fingerprint.verdict import Verdict
 from camscan.inventory import queries
 from camscan.inventory import repository as repo
@@ -14,7 +14,7 @@ from camscan.inventory.db import Inventory
 __all__ = ["Identify", "Reidentified", "reidentify"]
 
 # From an evidence document (docs/evidence.md) to its verdict.
-Identify = Callable[[dict[str, Any]], Verdict]
+Identify = Callable[[EvidenceDocument], Verdict]
 
 
 @dataclass(frozen=True)
