@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 
 import camscan.inventory.models_accounts  # noqa: F401  (its tables are checked too)
 import camscan.inventory.models_imports  # noqa: F401  (its tables are checked too)
+import camscan.inventory.models_sensors  # noqa: F401  (its tables are checked too)
 from camscan.errors import DatabaseError
 from camscan.inventory.db import head_revision, open_inventory, schema_revision, upgrade_to
 from camscan.inventory.models import Base
