@@ -194,9 +194,13 @@ def create_app(inv: Inventory, settings: Settings | None = None) -> ASGIApp:
             body += chunk
             if len(body) > FORM_BYTES:
                 raise HTTPException(413, "form too large")
-        fields = dict(
-            parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
-        )
+        try:
+            pairs = parse_qsl(
+                body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20
+            )
+        except ValueError:
+            raise HTTPException(400, "a form of more than 20 fields") from None
+        fields = dict(pairs)
         want = request.session.get("csrf")
         given = fields.get("csrf", "")
         if (

@@ -387,6 +387,10 @@ def test_a_form_post_without_its_token_is_refused(dashboard: Dashboard) -> None:
     r = fresh.post("/login", data={"name": EDITOR[0], "password": EDITOR[1]})
     assert r.status_code == 403
     assert fresh.get("/devices").status_code == 303  # not logged in
+    crowded = {f"f{i}": "x" for i in range(30)} | {"csrf": token}
+    assert c.post(f"/devices/{device}/tags", data=crowded).status_code == 400
+    big = {"csrf": token, "zone": "x" * 20_000}
+    assert c.post(f"/devices/{device}/tags", data=big).status_code == 413
     # the same post with the token goes through
     r = c.post(f"/devices/{device}/tags", data={"zone": "Car park", "csrf": token})
     assert r.status_code == 303
