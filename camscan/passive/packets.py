@@ -96,7 +96,7 @@ class Packet:
 
 
 def mac_text(raw: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in raw)
+    return raw.hex(":")
 
 
 def decode(linktype: int, frame: bytes) -> Packet | None:
