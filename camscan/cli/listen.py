@@ -171,6 +171,7 @@ def listen_cmd(
         "hosts": len(hosts),
         "descriptions_fetched": fetched,
         "pcap": str(write_pcap) if write_pcap else None,
+        "pcap_full": tally.pcap_full,
     }
     if dry_run:
         summary["cameras"] = len(tally.cameras)
@@ -216,7 +217,8 @@ def listen_cmd(
             ("site", site),
         ]
     if write_pcap:
-        rows.append(("capture", str(write_pcap)))
+        full = " (stopped at 2 GiB)" if tally.pcap_full else ""
+        rows.append(("capture", f"{write_pcap}, {tally.pcap_bytes:,} bytes{full}"))
     table(f"camscan listen: {interface}", ["what", "count"], rows)
     click.echo(
         "Sent nothing"

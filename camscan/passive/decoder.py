@@ -30,9 +30,10 @@ M-SEARCH (UPnP Device Architecture 2.0, section 1, https://openconnectivity.org/
 mDNS responses (RFC 6762 section 6; the QR bit, RFC 1035 section 4.1.1).
 
 Bounded: per host at most :attr:`Limits.per_probe` distinct observations of each probe and
-:attr:`Limits.host_bytes` bytes; at most :attr:`Limits.max_hosts` hosts (later ones
-counted, not kept); TCP flows by :class:`~camscan.passive.streams.FlowTable`.  Every
-malformed frame is counted by reason and skipped.
+:attr:`Limits.host_bytes` bytes, :attr:`Limits.total_bytes` for all hosts; at most
+:attr:`Limits.max_hosts` hosts (later ones counted, not kept); TCP flows by
+:class:`~camscan.passive.streams.FlowTable`.  Every malformed frame is counted by reason
+and skipped.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Limits:
     max_hosts: int = 65536
     per_probe: int = 16  # distinct observations per probe per host
     host_bytes: int = 512 << 10  # raw bytes kept per host
+    total_bytes: int = 256 << 20  # raw bytes kept for all hosts together
     max_flows: int = 2048
     server_bytes: int = 16 << 10  # the first bytes of a server's side of a flow
     client_bytes: int = 2 << 10  # the first bytes of a client's side (its request lines)
@@ -160,6 +162,7 @@ class PassiveDecoder:
             max_bytes=self.limits.flow_bytes,
         )
         self._now: float | None = None
+        self.kept_bytes = 0
 
     # -- input -------------------------------------------------------------------------------
 
@@ -249,14 +252,17 @@ class PassiveDecoder:
         if digest in host.seen:
             return False
         size = len(obs.raw) + len(meta)
-        if host.counts[obs.probe] >= self.limits.per_probe or (
-            host.size + size > self.limits.host_bytes
+        if (
+            host.counts[obs.probe] >= self.limits.per_probe
+            or host.size + size > self.limits.host_bytes
+            or self.kept_bytes + size > self.limits.total_bytes
         ):
             self.stats.capped += 1
             return False
         host.seen.add(digest)
         host.counts[obs.probe] += 1
         host.size += size
+        self.kept_bytes += size
         host.observations.append(obs)
         host.changed = True
         self.stats.kept[obs.probe] += 1

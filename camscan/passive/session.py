@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from camscan.fingerprint.engine import Engine
 
 MAX_DESCRIPTIONS = 256  # UPnP descriptions fetched after one session, at most
+MAX_PCAP_BYTES = 2 << 30  # --write-pcap stops writing past 2 GiB (the session goes on)
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Tally:
     seconds: float = 0.0
     packets: int = 0
     dropped: int = 0  # frames the kernel dropped (the socket's buffer was full)
+    pcap_bytes: int = 0  # written with --write-pcap
+    pcap_full: bool = False  # --write-pcap reached MAX_PCAP_BYTES and stopped writing
     hosts: int = 0
     cameras: dict[str, str] = field(default_factory=dict)  # ip -> maker ("" unknown)
 
@@ -128,7 +131,13 @@ def listen(
                 if frame is not None:
                     decoder.feed(frame.linktype, frame.data, frame.ts)
                     if out is not None and _frame_in_scope(frame.data, in_scope):
-                        write_pcap_record(out, frame.data, frame.ts or time.time())
+                        if tally.pcap_bytes + len(frame.data) + 16 > MAX_PCAP_BYTES:
+                            tally.pcap_full = True
+                            out.close()
+                            out = None
+                        else:
+                            write_pcap_record(out, frame.data, frame.ts or time.time())
+                            tally.pcap_bytes += len(frame.data) + 16
                 now = time.monotonic()
                 if now - last >= interval:
                     last = now

@@ -419,3 +419,13 @@ def test_camscans_canary_and_a_fetched_upnp_description_keep_their_scan_shape() 
     doc = evidence_document(DEV, run(frames).hosts[DEV].observations)
     assert doc["http"][0]["canary"] is True and len(doc["http"]) == 1
     assert doc["ssdp"][0]["description"] == desc.decode()
+
+
+def test_what_all_hosts_keep_together_is_bounded() -> None:
+    limits = Limits(total_bytes=8 << 10)
+    frames = [
+        udp_frame(f"10.0.2.{i}", "239.255.255.250", 3702, 3702, DAHUA_HELLO) for i in range(1, 40)
+    ]
+    dec = run(frames, limits)
+    assert dec.kept_bytes <= 8 << 10 and dec.stats.capped > 0
+    assert sum(len(h.observations) for h in dec.hosts.values()) == dec.stats.kept["wsdiscovery"]
