@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from camscan.app.scores import policies_in_force, scored_now
 from camscan.inventory import queries
@@ -17,29 +18,34 @@ from camscan.scoring import Policy, load_policy
 from camscan.scoring.plan import Costs
 from camscan.scoring.vulns import VulnData, load_vulns
 
-__all__ = ["PlanInputs", "plan_inputs", "report_view", "write_report"]
+__all__ = ["PlanInputs", "ReportOptions", "plan_inputs", "report_view", "write_report"]
 
 
-def report_view(
-    inv: Inventory,
-    *,
-    site: str | None = None,
-    policy: Policy | None = None,
-    default_policy: Policy | None = None,
-    vulns: VulnData | None = None,
-    budget: float | None = None,
-    costs: Costs | None = None,
-    today: date | None = None,
-    client: str | None = None,
-    assessor: str | None = None,
-    evidence: str = "summary",
-) -> ReportView:
+class ReportOptions(TypedDict, total=False):
+    """What a report covers and how it is scored (every key optional)."""
+
+    site: str | None  # one site, else all
+    policy: Policy | None  # score every device with this now, storing nothing
+    default_policy: Policy | None  # for a site with no stored policy (else the shipped one)
+    vulns: VulnData | None  # else the shipped or updated data
+    budget: float | None  # per phase of the plan, else what P1-P3 cost
+    costs: Costs | None
+    today: date | None
+    client: str | None
+    assessor: str | None
+    evidence: str  # the appendix: none | summary (the default) | full
+
+
+def report_view(inv: Inventory, **options: Unpack[ReportOptions]) -> ReportView:
     """Everything the report shows for one site (or all).  Stored scores are used as they
     are; with ``policy``, or when a device was never scored, scores are computed now and
-    nothing is stored.  ``default_policy`` scores a site with no stored policy."""
+    nothing is stored."""
+    evidence = options.get("evidence", "summary")
     check_evidence(evidence)
-    vulns = vulns or load_vulns()
-    default = default_policy or load_policy()
+    vulns = options.get("vulns") or load_vulns()
+    default = options.get("default_policy") or load_policy()
+    policy, today = options.get("policy"), options.get("today")
+    site = options.get("site")
     site = queries.resolve_site(inv, site) if site else None
     in_force = policies_in_force(inv, [site] if site else None, default=default)
     listing = queries.list_devices(inv, site=site)
@@ -59,11 +65,11 @@ def report_view(
         site=site,
         policy=policy,
         stored=stored,
-        budget=budget,
-        costs=costs,
+        budget=options.get("budget"),
+        costs=options.get("costs"),
         today=today,
-        client=client,
-        assessor=assessor,
+        client=options.get("client"),
+        assessor=options.get("assessor"),
         evidence=evidence,
     )
 
@@ -77,36 +83,20 @@ def write_report(
     json: Path | None = None,
     xlsx: Path | None = None,
     cameras_only: bool = False,
-    site: str | None = None,
-    policy: Policy | None = None,
-    default_policy: Policy | None = None,
-    vulns: VulnData | None = None,
-    budget: float | None = None,
-    costs: Costs | None = None,
-    today: date | None = None,
-    client: str | None = None,
-    assessor: str | None = None,
-    evidence: str = "summary",
+    **options: Unpack[ReportOptions],
 ) -> ReportFiles:
     """Write the requested files (:func:`camscan.reports.write_files`) of the report
-    :func:`report_view` builds.  Every target is checked first
+    :func:`report_view` builds from ``options``.  Every target is checked first
     (:class:`~camscan.reports.exports.OutputError` when one cannot be written)."""
     check_targets((pdf.with_suffix(".html") if pdf and not html else html, pdf, csv, json, xlsx))
-    view = report_view(
-        inv,
-        site=site,
-        policy=policy,
-        default_policy=default_policy,
-        vulns=vulns,
-        budget=budget,
-        costs=costs,
-        today=today,
-        client=client,
-        assessor=assessor,
-        evidence=evidence,
-    )
     return write_files(
-        view, html=html, pdf=pdf, csv=csv, json=json, xlsx=xlsx, cameras_only=cameras_only
+        report_view(inv, **options),
+        html=html,
+        pdf=pdf,
+        csv=csv,
+        json=json,
+        xlsx=xlsx,
+        cameras_only=cameras_only,
     )
 
 

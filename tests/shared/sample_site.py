@@ -77,34 +77,12 @@ def verdict(**kw: Any) -> dict[str, Any]:
 def device_record(**kw: Any) -> DeviceRecord:
     """A device record as camscan.inventory.queries returns it: ``kw`` over an unscored
     record of device 1 at site "s" (a verdict dict's keys that a record lacks are ignored)."""
-    base: dict[str, Any] = {
-        "id": 1,
-        "ip": "10.0.0.1",
-        "mac": None,
-        "site": "s",
-        "zone": None,
-        "criticality": None,
-        "first_seen": None,
-        "last_seen": None,
-        "is_camera": False,
-        "device_type": "unknown",
-        "brand": None,
-        "manufacturer": None,
-        "white_label": False,
-        "model": None,
-        "firmware": None,
-        "serial": None,
-        "confidence": 0.0,
-        "endpoint_reference": None,
-        "mac_vendor": None,
-        "exposure": None,
-        "evidence": None,
-        "errors": None,
-        "notes": None,
-        "plan": None,
-    }
-    names = {f.name for f in dataclasses.fields(DeviceRecord)}
-    return DeviceRecord(**{**base, **{k: v for k, v in kw.items() if k in names}})
+    fields = dataclasses.fields(DeviceRecord)
+    values: dict[str, Any] = {f.name: None for f in fields}
+    values.update(id=1, ip="10.0.0.1", site="s", is_camera=False, device_type="unknown")
+    values.update(white_label=False, confidence=0.0, score_factors=[])
+    values.update((k, v) for k, v in kw.items() if k in values)
+    return DeviceRecord(**values)
 
 
 def http_reply(ip: str, port: int, server: str, title: str = "") -> Observation:
