@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 
 import click
@@ -13,6 +14,22 @@ from camscan.errors import UsageError
 from camscan.inventory.db import open_inventory
 
 commands: list[click.Command] = []
+
+
+def _check_can_listen(bind: str, port: int) -> None:
+    """A one-line error now, rather than the server's traceback later, when the address
+    is not this machine's or the port is taken."""
+    host = bind.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as err:
+            raise UsageError(
+                f"cannot listen on {bind} port {port} ({err.strerror or err}); "
+                "give another --bind or --port"
+            ) from None
 
 
 def _loopback(bind: str) -> bool:
@@ -118,6 +135,7 @@ def serve(
         load_vulns(user_copy=env.vulns_path()),
         load_costs(costs) if costs else None,
     )
+    _check_can_listen(bind, port)
     settings = Settings(
         scoring=scoring,
         secure_cookies=secure_cookies or tls,

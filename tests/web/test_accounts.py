@@ -146,6 +146,19 @@ def test_serve_refuses_half_a_tls_setup(tmp_path: Path) -> None:
     assert code == 2 and "--tls-cert and --tls-key together" in out
 
 
+def test_serve_warns_before_listening_beyond_loopback_without_tls(tmp_path: Path) -> None:
+    # 192.0.2.1 (TEST-NET-1, RFC 5737) is no address of this machine: the bind fails at
+    # once, after the warning, and nothing is sent anywhere
+    code, out = run(tmp_path / "inv.db", "serve", "--bind", "192.0.2.1", "--port", "8080")
+    lines = out.strip().splitlines()
+    assert code == 2
+    assert any(
+        ln.startswith("camscan: warning: listening on 192.0.2.1 without TLS") for ln in lines
+    )
+    assert any("no accounts yet" in ln for ln in lines)
+    assert lines[-1].startswith("camscan: error: cannot listen on 192.0.2.1 port 8080")
+
+
 @pytest.mark.parametrize(
     ("bind", "loopback"),
     [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("localhost", True),
