@@ -1,12 +1,14 @@
 """`camscan listen` on a veth end inside a network namespace this test creates: a real
 sender in the peer namespace announces two cameras (ARP, DHCP, WS-Discovery Hello, SSDP
-NOTIFY, SADP) a bounded number of times; listen finds both with their makers, and a
-capture on the sender's end shows that nothing at all arrived from the listening side."""
+NOTIFY, SADP) a bounded number of times; listen, stopped by Ctrl-C, finds both with their
+makers, and a capture on the sender's end shows that nothing at all arrived from the
+listening side."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -135,8 +137,6 @@ def test_listen_finds_the_announced_cameras_and_sends_nothing(pair: None, tmp_pa
             "listen",
             "-i",
             "l0",
-            "--duration",
-            "8",
             "--site",
             "ward",
             "--json",
@@ -160,6 +160,8 @@ def test_listen_finds_the_announced_cameras_and_sends_nothing(pair: None, tmp_pa
             timeout=30,
         )
         assert sender.returncode == 0, sender.stderr
+        time.sleep(0.5)
+        listener.send_signal(signal.SIGINT)  # no --duration: it listens until Ctrl-C
         out, err = listener.communicate(timeout=30)
     finally:
         listener.kill()
@@ -170,6 +172,7 @@ def test_listen_finds_the_announced_cameras_and_sends_nothing(pair: None, tmp_pa
     summary = json.loads(out)
     assert summary["makers"] == {"Dahua": 1, "Hikvision": 1}
     assert summary["hosts"] == 2 and summary["stored"] is True and summary["packets"] >= 30
+    assert summary["stopped"] == "Ctrl-C" and summary["dropped_by_kernel"] == 0
     # The capture on the sender's end: frames that came in from the listening side.
     with seen.open("rb") as f:
         from_listener = list(read_frames(f))
