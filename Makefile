@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages: iproute2 for the lab's namespaces, chromium + poppler for the
 # report tests, postgresql for the PostgreSQL inventory tests, nmap for the benchmark.
-APT_PKGS := iproute2 iputils-ping procps chromium poppler-utils postgresql nmap fonts-dejavu-core
+APT_PKGS := iproute2 iputils-ping procps chromium poppler-utils postgresql nmap tcpdump fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all venv deps test lint typecheck unit demo bench clean lab-down docs
