@@ -12,7 +12,7 @@
 3. **Per-host plan** (camscan/discovery/plan.py -> ``HostResult``): cheap probes first,
    follow-ups only where evidence points, a bounded fallback, within the host's time
    budget; the plan's record (asked, skipped, why) is one of the host's observations.
-4. **Store**: ``on_host`` (camscan/scan.py) is awaited as soon as a host is done, so an
+4. **Store**: ``on_host`` (camscan/app/scan.py) is awaited as soon as a host is done, so an
    interrupted scan keeps every finished host.
 
 Every packet and connection goes through one :class:`RateLimiter`; every await has a

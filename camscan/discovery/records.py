@@ -1,8 +1,8 @@
 """The typed records that pass between the scan's stages.
 
 local discovery -> :class:`LocalFindings`; sweep -> :class:`LiveHost`; per-host plan ->
-:class:`HostResult`; store (camscan/scan.py).  :class:`ScanOptions` and :class:`Progress`
-are what library callers give and get (``camscan.scan.run(options, on_progress)``).
+:class:`HostResult`; store (camscan/app/scan.py).  :class:`ScanOptions` and :class:`Progress`
+are what library callers give and get (``camscan.app.scan.run(options, on_progress)``).
 """
 
 from __future__ import annotations
