@@ -12,10 +12,12 @@ The contract, in order:
 
 1. Idempotent: a source with a sha256 already imported into the site adds nothing, and
    the report says when it was imported (``status == "already imported"``).
-2. Validate first: the whole source is read and every host identified before anything is
-   written, so a fatal input error (:class:`~camscan.imports.ImportFormatError`, exit 2)
-   leaves the inventory exactly as it was.  Records a reader could not use are counted
-   (``record_errors``) and the rest imported (the CLI exits 1 for such a partial import).
+2. Validate first: the whole source is read once before anything is written, so a fatal
+   input error (:class:`~camscan.imports.ImportFormatError`, exit 2) leaves the inventory
+   exactly as it was.  A file (:class:`FileRecords`) is then read again and stored batch by
+   batch, so memory holds a few integers per record whatever the file's size; any other
+   iterable (a live capture's hosts) is held for the second pass.  Records a reader could
+   not use are counted (``record_errors``) and the rest imported (the CLI exits 1 then).
 3. Merge, not overwrite: a host that matches a stored device is identified on the device's
    stored evidence plus what the file adds (a MAC-table row gives a routed camera its MAC
    without losing what a scan learnt of it); the stored evidence is carried into the
@@ -31,6 +33,7 @@ import hashlib
 import io
 import os
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -102,6 +105,7 @@ class IngestReport:
     updated_devices: int = 0
     record_errors: int = 0
     error_samples: list[str] = field(default_factory=list)
+    duplicates: int = 0  # hosts of the file that proved to be a device already imported
     imported_before: str | None = None  # when the same file was first imported
     device_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
@@ -124,6 +128,7 @@ class IngestReport:
             "updated_devices": self.updated_devices,
             "record_errors": self.record_errors,
             "error_samples": list(self.error_samples),
+            "duplicates": self.duplicates,
             "imported_before": self.imported_before,
             "seconds": round(self.seconds, 2),
         }
@@ -170,11 +175,11 @@ def open_import(
     format_name: str | None = None,
     options: Mapping[str, str] | None = None,
     on_bytes: Callable[[int], None] | None = None,
-) -> tuple[ImportSource, Iterator[ImportedHost | RecordError]]:
+) -> tuple[ImportSource, FileRecords]:
     """Recognise ``path`` (or take ``format_name``), hash it, and return its provenance with
-    a lazy iterator of its records (the file is read as the iterator is consumed, in
-    bounded memory; ``on_bytes`` is told how far).  A file camscan does not read is an
-    ImportFormatError naming the formats tried."""
+    its records (read lazily, in bounded memory, each time they are iterated; ``on_bytes``
+    is told how far).  A file camscan does not read is an ImportFormatError naming the
+    formats tried."""
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -193,16 +198,24 @@ def open_import(
         scan_would_add=fmt.scan_would_add,
     )
     context = ReadContext(filename=path.name, size=size, options=dict(options or {}))
-    return source, _records(path, fmt, context, on_bytes)
+    return source, FileRecords(path, fmt, context, on_bytes)
 
 
-def _records(
-    path: Path, fmt: Format, context: ReadContext, on_bytes: Callable[[int], None] | None
-) -> Iterator[ImportedHost | RecordError]:
-    with path.open("rb", buffering=0) as f:
-        raw = _CountingRaw(f, on_bytes)
-        with io.BufferedReader(raw, buffer_size=1 << 16) as stream:
-            yield from fmt.read(stream, context)
+@dataclass(frozen=True)
+class FileRecords:
+    """A file's records, read afresh from the file each time they are iterated (so the
+    ingest can validate the whole file, then read it again to store it, holding neither)."""
+
+    path: Path
+    format: Format
+    context: ReadContext
+    on_bytes: Callable[[int], None] | None = None
+
+    def __iter__(self) -> Iterator[ImportedHost | RecordError]:
+        with self.path.open("rb", buffering=0) as f:
+            raw = _CountingRaw(f, self.on_bytes)
+            with io.BufferedReader(raw, buffer_size=1 << 16) as stream:
+                yield from self.format.read(stream, self.context)
 
 
 # --- merging what a file says about one host -------------------------------------------
@@ -236,39 +249,152 @@ def _normal_mac(mac: str | None) -> str | None:
     return normalise_mac(mac) if mac else None
 
 
-def _merge(records: Iterable[ImportedHost | RecordError], report: IngestReport) -> list[_Host]:
-    """Records -> hosts: the same MAC, or the same IP without a different MAC, is one host."""
-    hosts: list[_Host] = []
-    by_mac: dict[str, _Host] = {}
-    by_ip: dict[str, _Host] = {}
+def _count_error(report: IngestReport, text: str) -> None:
+    report.record_errors += 1
+    if len(report.error_samples) < ERROR_SAMPLES:
+        report.error_samples.append(text[:300])
+
+
+@dataclass
+class _Grouping:
+    """Which records of the source are one host (pass 1's result, a few ints per record).
+
+    The same MAC, or the same IP without a different MAC, is one host; so are records that
+    match the same stored device.  ``group[i]`` is the group of the i-th host record;
+    ``size`` how many records each group (by its root) has."""
+
+    group: array[int] = field(default_factory=lambda: array("q"))
+    parent: array[int] = field(default_factory=lambda: array("q"))
+    size: dict[int, int] = field(default_factory=dict)
+
+    def root(self, g: int) -> int:
+        while self.parent[g] != g:
+            self.parent[g] = self.parent[self.parent[g]]
+            g = self.parent[g]
+        return g
+
+    def union(self, a: int, b: int) -> int:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[rb] = ra
+        return ra
+
+
+@dataclass
+class _StoredIndex:
+    """The site's stored devices by MAC and by IP (for grouping records that are one)."""
+
+    by_mac: dict[str, int] = field(default_factory=dict)
+    by_ip: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, s: Session, site_id: int | None) -> _StoredIndex:
+        idx = cls()
+        if site_id is None:
+            return idx
+        rows = s.execute(
+            select(m.Device.id, m.Device.ip, m.Device.mac).where(m.Device.site_id == site_id)
+        )
+        for dev_id, ip, mac in rows:
+            if mac:
+                idx.by_mac.setdefault(mac, dev_id)
+            if ip:
+                idx.by_ip.setdefault(ip, []).append((dev_id, mac))
+        return idx
+
+    def __bool__(self) -> bool:
+        return bool(self.by_mac or self.by_ip)
+
+    def match(self, ip: str | None, mac: str | None) -> int | None:
+        """As repository.match_device by MAC, then IP without a conflicting MAC."""
+        if mac and mac in self.by_mac:
+            return self.by_mac[mac]
+        for dev_id, dev_mac in self.by_ip.get(ip or "", []):
+            if not (mac and dev_mac and mac != dev_mac):
+                return dev_id
+        return None
+
+
+def _group(
+    records: Iterable[ImportedHost | RecordError], stored: _StoredIndex, report: IngestReport
+) -> _Grouping:
+    """Pass 1: read every record (a fatal error raises here, before anything is written),
+    count the unreadable ones, and group the rest into hosts."""
+    g = _Grouping()
+    by_mac: dict[str, int] = {}  # -> a group (any member; root() finds its root)
+    by_ip: dict[str, int] = {}
+    by_device: dict[int, int] = {}
+    group_mac: dict[int, str] = {}  # a group's MAC, by root
     for rec in records:
         if isinstance(rec, RecordError):
-            report.record_errors += 1
-            if len(report.error_samples) < ERROR_SAMPLES:
-                report.error_samples.append(str(rec)[:300])
+            _count_error(report, str(rec))
             continue
         mac = _normal_mac(rec.mac)
         if rec.mac and not mac:
-            report.record_errors += 1
-            if len(report.error_samples) < ERROR_SAMPLES:
-                report.error_samples.append(f"{rec.where or rec.ip}: unreadable MAC {rec.mac!r}")
+            _count_error(report, f"{rec.where or rec.ip}: unreadable MAC {rec.mac!r}")
         if not rec.ip and not mac:
+            g.group.append(-1)
             continue
-        rec = replace(rec, mac=mac)
-        host = by_mac.get(mac) if mac else None
-        if host is None and rec.ip and rec.ip in by_ip:
-            cand = by_ip[rec.ip]
-            if mac is None or cand.mac is None:
-                host = cand
-        if host is None:
-            host = _Host(ip=rec.ip, mac=mac)
-            hosts.append(host)
+        found = g.root(by_mac[mac]) if mac and mac in by_mac else None
+        if found is None and rec.ip and rec.ip in by_ip:
+            cand = g.root(by_ip[rec.ip])
+            if mac is None or cand not in group_mac:
+                found = cand
+        if found is None:
+            found = len(g.parent)
+            g.parent.append(found)
+        root = found
+        dev = stored.match(rec.ip, mac) if stored else None
+        if dev is not None:
+            other = by_device.setdefault(dev, root)
+            absorbed = g.root(root)
+            root = g.union(other, root)
+            if absorbed != root and absorbed in group_mac:
+                group_mac.setdefault(root, group_mac.pop(absorbed))
+        if mac:
+            group_mac.setdefault(root, mac)
+            by_mac[mac] = root
+        if rec.ip:
+            by_ip[rec.ip] = root
+        g.group.append(root)
+    for i, grp in enumerate(g.group):
+        if grp >= 0:
+            root = g.root(grp)
+            g.group[i] = root
+            g.size[root] = g.size.get(root, 0) + 1
+    return g
+
+
+def _hosts(records: Iterable[ImportedHost | RecordError], g: _Grouping) -> Iterator[_Host]:
+    """Pass 2: each host once, as soon as its last record is read (a host of one record
+    at once; only hosts spread over several records are held until complete)."""
+    pending: dict[int, _Host] = {}
+    left: dict[int, int] = {}
+    i = 0
+    for rec in records:
+        if isinstance(rec, RecordError):
+            continue
+        if i >= len(g.group):
+            raise ImportFormatError("the file changed while it was being imported")
+        root = g.group[i]
+        i += 1
+        if root < 0:
+            continue
+        rec = replace(rec, mac=_normal_mac(rec.mac))
+        size = g.size[root]
+        if size == 1:
+            host = _Host(ip=rec.ip, mac=rec.mac)
+            host.add(rec)
+            yield host
+            continue
+        host = pending.setdefault(root, _Host(ip=rec.ip, mac=rec.mac))
         host.add(rec)
-        if host.mac:
-            by_mac[host.mac] = host
-        if host.ip:
-            by_ip[host.ip] = host
-    return hosts
+        left[root] = left.get(root, size) - 1
+        if left[root] == 0:
+            del pending[root], left[root]
+            yield host
+    if i != len(g.group) or pending:
+        raise ImportFormatError("the file changed while it was being imported")
 
 
 def _address_observation(host: _Host, source: ImportSource) -> Observation | None:
@@ -376,6 +502,10 @@ def _plan(
     return _Planned(host=host, observations=obs, verdict=verdict, device_id=dev_id)
 
 
+def _strong(p: _Planned) -> set[str]:
+    return {k for k in (p.verdict.serial, p.verdict.endpoint_reference) if k}
+
+
 def _site_id(s: Session, site: str) -> int | None:
     found: int | None = s.scalar(select(m.Site.id).where(m.Site.name == site))
     return found
@@ -421,65 +551,88 @@ def ingest(
         report.seconds = time.monotonic() - started
         return report
 
-    merged = _merge(hosts, report)  # reads the whole source: fatal errors raise here
+    # Pass 1 reads the whole source (a fatal input error raises here, before any write);
+    # pass 2 reads it again (a file) or the records held (any other iterable) and stores
+    # the hosts batch by batch: memory holds a few integers per record, not the records.
+    held: list[ImportedHost | RecordError] | None = None
+    if not isinstance(hosts, FileRecords):
+        held = list(hosts)
+    with inv.session() as s:
+        stored = _StoredIndex.load(s, site_id)
+    grouping = _group(held if held is not None else hosts, stored, report)
     if engine is None:
         from camscan.fingerprint import load_engine
 
         engine = load_engine()
-    planned: list[_Planned] = []
-    by_device: dict[int, _Planned] = {}
-    with inv.session() as s:
-        for host in merged:
-            p = _plan(s, site_id, host, source, engine)
-            if p.device_id is not None and p.device_id in by_device:
-                # Two records of the file are one stored device: one host, one sighting.
-                first = by_device[p.device_id]
-                first.host.add(
-                    ImportedHost(ip=host.ip, mac=host.mac, observations=tuple(host.observations))
-                )
-                idx = planned.index(first)
-                planned[idx] = _plan(s, site_id, first.host, source, engine)
-                by_device[p.device_id] = planned[idx]
-                continue
-            planned.append(p)
-            if p.device_id is not None:
-                by_device[p.device_id] = p
-            if on_host is not None:
-                on_host(len(planned))
-    for p in planned:
-        report.hosts += 1
-        if p.device_id is None:
-            report.new_devices += 1
-        else:
-            report.updated_devices += 1
-        if p.verdict.is_camera:
-            report.cameras += 1
-            report.makers[p.verdict.manufacturer or "unknown"] += 1
-            report.white_labels += int(p.verdict.white_label)
-    if dry_run:
-        report.seconds = time.monotonic() - started
-        return report
 
-    scope = {"import": {"file": source.name, "format": source.format, "sha256": source.sha256}}
-    options = {
-        "kind": "import",
-        "source": source.origin,
-        "format": source.format,
-        "file": source.name,
-        "sha256": source.sha256,
-        "size": source.size,
-    }
-    scan_id = repo.start_scan(inv, site, scope, options)
-    report.scan_id = scan_id
+    scan_id: int | None = None
+    if not dry_run:
+        scope = {"import": {"file": source.name, "format": source.format, "sha256": source.sha256}}
+        options = {
+            "kind": "import",
+            "source": source.origin,
+            "format": source.format,
+            "file": source.name,
+            "sha256": source.sha256,
+            "size": source.size,
+        }
+        scan_id = repo.start_scan(inv, site, scope, options)
+        report.scan_id = scan_id
+        with inv.session() as s:
+            site_id = _site_id(s, site)
+    recorded: set[int] = set()
+    batch: list[_Planned] = []
+
+    def write() -> None:
+        if scan_id is not None and batch:
+            rows = [(p.host.ip, p.host.mac, p.observations, p.verdict) for p in batch]
+            ids = repo.record_hosts(inv, scan_id, rows, source=source.origin)
+            report.device_ids.extend(ids)
+            recorded.update(ids)
+        batch.clear()
+
+    def plan(host: _Host) -> _Planned | None:
+        with inv.session() as s:
+            p = _plan(s, site_id, host, source, engine)
+        if p.device_id is not None and p.device_id in recorded:
+            report.duplicates += 1  # e.g. one serial at two addresses: one device, kept once
+            return None
+        return p
+
     status = "failed"
     try:
-        for i in range(0, len(planned), WRITE_BATCH):
-            batch = planned[i : i + WRITE_BATCH]
-            rows = [(p.host.ip, p.host.mac, p.observations, p.verdict) for p in batch]
-            report.device_ids.extend(repo.record_hosts(inv, scan_id, rows, source=source.origin))
+        for host in _hosts(held if held is not None else hosts, grouping):
+            p = plan(host)
+            if p is None:
+                continue
+            strong = {k for k in (p.verdict.serial, p.verdict.endpoint_reference) if k}
+            if strong and any(strong & _strong(q) for q in batch):
+                write()  # the batch's twin is stored first, then this one is matched to it
+                p = plan(host)
+                if p is None:
+                    continue
+            batch.append(p)
+            report.hosts += 1
+            if p.device_id is None:
+                report.new_devices += 1
+            else:
+                report.updated_devices += 1
+            if p.verdict.is_camera:
+                report.cameras += 1
+                report.makers[p.verdict.manufacturer or "unknown"] += 1
+                report.white_labels += int(p.verdict.white_label)
+            if on_host is not None:
+                on_host(report.hosts)
+            if len(batch) >= WRITE_BATCH:
+                write()
+        write()
         status = "complete"
     finally:
-        repo.finish_scan(inv, scan_id, status, len(planned))
+        if scan_id is not None:
+            repo.finish_scan(inv, scan_id, status, report.hosts)
+    if scan_id is None:
+        report.seconds = time.monotonic() - started
+        return report
     with inv.session() as s:
         s.add(
             ImportFile(

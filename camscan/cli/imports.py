@@ -22,8 +22,13 @@ class _ByteProgress:
         self.quiet = quiet or self.total < (8 << 20)  # a small file needs no progress
         self.interval = interval
         self._last = time.monotonic()
+        self._done = 0
+        self._phase = "checking"  # the ingest reads a file twice: check, then store
 
     def __call__(self, done: int) -> None:
+        if done < self._done:
+            self._phase = "importing"
+        self._done = done
         if self.quiet:
             return
         now = time.monotonic()
@@ -31,8 +36,8 @@ class _ByteProgress:
             self._last = now
             pct = 100.0 * done / self.total
             click.echo(
-                f"camscan: read {done / (1 << 20):,.0f} of {self.total / (1 << 20):,.0f} MiB "
-                f"({pct:.0f}%)",
+                f"camscan: {self._phase} {done / (1 << 20):,.0f} of "
+                f"{self.total / (1 << 20):,.0f} MiB ({pct:.0f}%)",
                 err=True,
             )
 
