@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -24,22 +24,43 @@ SOUTH = "South college"
 SOUTH_CAMERAS = 30
 
 
+COOKIE = "camscan_session"
+
+
 @dataclass
 class Dashboard:
     url: str
     db: Path
     site: sample_site.Site
+    sessions: dict[str, str] = field(default_factory=dict)  # account -> session cookie
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
 
-    def login(self, who: tuple[str, str] = VIEWER) -> httpx.Client:
-        """An HTTP client logged in as ``who`` (the form, its CSRF token, the cookie)."""
+    def login(self, who: tuple[str, str] = VIEWER, *, reuse: bool = True) -> httpx.Client:
+        """An HTTP client logged in as ``who`` through the form (its CSRF token, the
+        cookie); with ``reuse`` the session of an earlier login of ``who`` (a login is
+        0.4 s of scrypt: the tests that test logging in log in themselves)."""
         c = self.client()
+        if reuse and who[0] in self.sessions:
+            c.cookies.set(COOKIE, self.sessions[who[0]])
+            return c
         r = c.post("/login", data={"csrf": csrf_of(c.get("/login").text), "name": who[0],
                                    "password": who[1], "next": "/"})  # fmt: skip
         assert r.status_code == 303, r.text
+        self.sessions[who[0]] = str(c.cookies[COOKIE])
         return c
+
+    def enter(self, pg: object, who: tuple[str, str], start: str = "/") -> None:
+        """The browser page ``pg`` logged in as ``who`` (the session of :meth:`login`),
+        at ``start``."""
+        from playwright.sync_api import Page
+
+        assert isinstance(pg, Page)
+        self.login(who).close()
+        pg.context.add_cookies([{"name": COOKIE, "value": self.sessions[who[0]], "url": self.url}])
+        pg.goto(start)
+        assert "/login" not in pg.url, pg.content()[:1000]
 
 
 def add_south(site: sample_site.Site) -> None:
@@ -61,16 +82,3 @@ def chromium() -> str:
     if found is None:
         pytest.fail("chromium is not installed: run make deps")
     return found
-
-
-def browser_login(pg: object, who: tuple[str, str], start: str = "/") -> None:
-    from playwright.sync_api import Page
-
-    assert isinstance(pg, Page)
-    pg.goto(start)
-    assert "/login" in pg.url
-    pg.fill("input[name=name]", who[0])
-    pg.fill("input[name=password]", who[1])
-    pg.click("#login")
-    pg.wait_for_load_state()
-    assert "/login" not in pg.url, pg.content()[:1000]

@@ -18,7 +18,6 @@ from dashboard_helpers import (
     SOUTH_CAMERAS,
     VIEWER,
     Dashboard,
-    browser_login,
 )
 from openpyxl import load_workbook
 from playwright.sync_api import Page
@@ -166,7 +165,7 @@ def test_session_ends_when_the_password_changes(dashboard: Dashboard) -> None:
 
     name, password = "pat", "pat's first long passphrase"
     accounts.add_account(dashboard.site.inv, name, "viewer", password)
-    c = dashboard.login((name, password))
+    c = dashboard.login((name, password), reuse=False)
     assert c.get("/devices").status_code == 200
     accounts.set_password(dashboard.site.inv, name, "pat's second long passphrase")
     assert c.get("/devices").status_code == 303
@@ -177,7 +176,7 @@ def test_session_ends_when_the_password_changes(dashboard: Dashboard) -> None:
 
 
 def test_sites_overview(page: Page, dashboard: Dashboard) -> None:
-    browser_login(page, VIEWER)
+    dashboard.enter(page, VIEWER)
     sites = page.locator("section.site")
     assert sites.count() == 2
     north = sites.filter(has_text="North school")
@@ -197,7 +196,7 @@ def test_sites_overview(page: Page, dashboard: Dashboard) -> None:
 
 
 def test_filters_sorting_and_pages(page: Page, dashboard: Dashboard) -> None:
-    browser_login(page, VIEWER, "/devices?per_page=25")
+    dashboard.enter(page, VIEWER, "/devices?per_page=25")
     everything = db_devices(dashboard)
     assert page.inner_text("#count") == f"{len(everything)} devices, page 1 of 2."
     first = rows(page)
@@ -244,7 +243,7 @@ def test_filters_sorting_and_pages(page: Page, dashboard: Dashboard) -> None:
 
 
 def test_device_page_evidence_history_and_hostile_text(page: Page, dashboard: Dashboard) -> None:
-    browser_login(page, VIEWER)
+    dashboard.enter(page, VIEWER)
     hostile = dashboard.site.ids["hostile"]
     page.goto(f"/devices/{hostile}")
     assert page.inner_text("#model") == sample_site.HOSTILE_MODEL
@@ -272,7 +271,7 @@ def test_device_page_evidence_history_and_hostile_text(page: Page, dashboard: Da
 
 
 def test_plan_with_a_budget(page: Page, dashboard: Dashboard) -> None:
-    browser_login(page, VIEWER, "/plan")
+    dashboard.enter(page, VIEWER, "/plan")
     assert "phase" in page.inner_text("#totals")
     page.fill("input[name=budget]", "5k")
     page.click("#plan-apply")
@@ -295,7 +294,7 @@ def test_plan_with_a_budget(page: Page, dashboard: Dashboard) -> None:
 
 
 def test_changes_between_scans(page: Page, dashboard: Dashboard) -> None:
-    browser_login(page, VIEWER, "/changes?site=North+school")
+    dashboard.enter(page, VIEWER, "/changes?site=North+school")
     first, second = dashboard.site.scans
     summary = page.inner_text("#summary")
     assert summary.startswith(f"Scan #{first} \u2192 scan #{second}: 1 new, 1 missing, 1 moved")
@@ -308,7 +307,7 @@ def test_changes_between_scans(page: Page, dashboard: Dashboard) -> None:
 
 
 def test_downloads(page: Page, dashboard: Dashboard, tmp_path: Any) -> None:
-    browser_login(page, VIEWER, "/downloads")
+    dashboard.enter(page, VIEWER, "/downloads")
     every = db_devices(dashboard)
     with page.expect_download() as dl:
         page.click("#csv")
@@ -349,7 +348,7 @@ def test_downloads(page: Page, dashboard: Dashboard, tmp_path: Any) -> None:
 
 def test_editor_tags_a_device(page: Page, dashboard: Dashboard) -> None:
     device = dashboard.site.ids["ptz"]
-    browser_login(page, EDITOR, f"/devices/{device}")
+    dashboard.enter(page, EDITOR, f"/devices/{device}")
     before = detail(dashboard, device)
     page.fill("#tag-form input[name=zone]", "Server room <main>")
     page.select_option("#tag-form select[name=criticality]", "high")
@@ -399,7 +398,7 @@ def test_a_form_post_without_its_token_is_refused(dashboard: Dashboard) -> None:
 
 def test_a_viewer_cannot_tag(page: Page, dashboard: Dashboard) -> None:
     device = dashboard.site.ids["dahua_nvr"]
-    browser_login(page, VIEWER, f"/devices/{device}")
+    dashboard.enter(page, VIEWER, f"/devices/{device}")
     token = page.get_attribute("form.logout input[name=csrf]", "value")
     r = page.context.request.post(
         f"/devices/{device}/tags", form={"csrf": token or "", "zone": "Lobby"}
