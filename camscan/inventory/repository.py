@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
 from camscan import __version__
@@ -231,11 +231,17 @@ def match_device(
     comes before the weaker keys of this site: the unit was moved between sites (a MAC or a
     serial identifies it anywhere; an endpoint reference or an IP only within a site)."""
     here = select(m.Device).where(m.Device.site_id == site_id)
-    found = _match_strong(s, here, keys)
-    if found is None and moved:
-        found = _match_strong(s, select(m.Device).where(m.Device.site_id != site_id), keys)
-    if found is not None:
-        return found
+    strong = select(m.Device) if moved else here
+    # this site's device first, then the oldest
+    order = (case((m.Device.site_id == site_id, 0), else_=1), m.Device.id)
+    if keys.mac:
+        dev = s.scalars(strong.where(m.Device.mac == keys.mac).order_by(*order)).first()
+        if dev is not None:
+            return dev
+    if keys.serial:
+        for dev in s.scalars(strong.where(m.Device.serial == keys.serial).order_by(*order)):
+            if not conflicts(keys, dev.mac, dev.serial):
+                return dev
     if keys.endpoint_reference:
         for dev in s.scalars(here.where(m.Device.endpoint_reference == keys.endpoint_reference)):
             if not conflicts(keys, dev.mac, dev.serial):
@@ -244,19 +250,6 @@ def match_device(
         for dev in s.scalars(
             here.where(m.Device.ip == keys.ip).order_by(m.Device.last_seen.desc())
         ):
-            if not conflicts(keys, dev.mac, dev.serial):
-                return dev
-    return None
-
-
-def _match_strong(s: Session, q: Select[m.Device], keys: IdentityKeys) -> m.Device | None:
-    """The device of ``q`` with these keys' MAC, else their serial (without a MAC against)."""
-    if keys.mac:
-        dev = s.scalars(q.where(m.Device.mac == keys.mac).order_by(m.Device.id)).first()
-        if dev is not None:
-            return dev
-    if keys.serial:
-        for dev in s.scalars(q.where(m.Device.serial == keys.serial).order_by(m.Device.id)):
             if not conflicts(keys, dev.mac, dev.serial):
                 return dev
     return None
@@ -448,7 +441,9 @@ def _record(
         )
         s.add(dev)
         s.flush()
+        fresh = True  # nothing of it is stored yet: no address, service or sighting to find
     else:
+        fresh = False
         if dev.site_id != scan.site_id:  # MAC or serial say the unit moved to this site
             old_site = s.get(m.Site, dev.site_id)
             s.add(
@@ -479,25 +474,29 @@ def _record(
     dev.last_seen = now
     dev.last_scan_id = scan_id
     apply_verdict(s, dev, verdict, scan_id, source[:20])
-    addr = s.scalars(
-        select(m.Address).where(
-            m.Address.device_id == dev.id,
-            m.Address.ip == keys.ip,
-            m.Address.mac.is_(keys.mac) if keys.mac is None else m.Address.mac == keys.mac,
-        )
-    ).first()
+    addr = None
+    if not fresh:
+        addr = s.scalars(
+            select(m.Address).where(
+                m.Address.device_id == dev.id,
+                m.Address.ip == keys.ip,
+                m.Address.mac.is_(keys.mac) if keys.mac is None else m.Address.mac == keys.mac,
+            )
+        ).first()
     if addr is None:
         s.add(m.Address(device_id=dev.id, ip=keys.ip, mac=keys.mac, first_seen=now, last_seen=now))
     else:
         addr.last_seen = now
     for (port, proto), (name, banner) in _services(observations).items():
-        svc = s.scalars(
-            select(m.Service).where(
-                m.Service.device_id == dev.id,
-                m.Service.port == port,
-                m.Service.protocol == proto,
-            )
-        ).first()
+        svc = None
+        if not fresh:
+            svc = s.scalars(
+                select(m.Service).where(
+                    m.Service.device_id == dev.id,
+                    m.Service.port == port,
+                    m.Service.protocol == proto,
+                )
+            ).first()
         if svc is None:
             svc = m.Service(device_id=dev.id, port=port, protocol=proto, first_seen=now)
             s.add(svc)
@@ -516,12 +515,11 @@ def _record(
                 error=obs.error,
             )
         )
-    sighted = s.scalar(
+    sighted = not fresh and s.scalar(
         select(m.Sighting.id).where(m.Sighting.scan_id == scan_id, m.Sighting.device_id == dev.id)
     )
-    if sighted is None:  # two addresses of one unit in one scan: one sighting
+    if not sighted:  # two addresses of one unit in one scan: one sighting
         s.add(m.Sighting(scan_id=scan_id, device_id=dev.id, ip=keys.ip, mac=keys.mac))
-        s.flush()
     return dev.id
 
 
@@ -571,12 +569,25 @@ def set_tags(
 
 
 def store_scores(inv: Inventory, scores: Iterable[tuple[int, float, str, list[Any]]]) -> None:
-    """Save (device id, score, band, factors) for many devices in one transaction."""
-    with inv.session() as s:
-        for dev_id, value, band, factors in scores:
-            dev = s.get(m.Device, dev_id)
-            if dev is not None:
-                dev.score, dev.band, dev.score_factors = value, band, factors
+    """Save (device id, score, band, factors) for many devices in one transaction, in id
+    order (two sensors rescoring at once take the rows' locks in one order; a collision
+    left is tried again)."""
+    rows = sorted(scores, key=lambda r: r[0])
+
+    def work(s: Session) -> None:
+        for i in range(0, len(rows), 1000):  # one query a thousand devices, not one each
+            chunk = rows[i : i + 1000]
+            found = {
+                d.id: d
+                for d in s.scalars(select(m.Device).where(m.Device.id.in_([r[0] for r in chunk])))
+            }
+            for dev_id, value, band, factors in chunk:
+                dev = found.get(dev_id)
+                if dev is not None:
+                    dev.score, dev.band, dev.score_factors = value, band, factors
+        # (the flush updates rows in primary-key order: SQLAlchemy's unit of work sorts them)
+
+    inv.transact(work)
 
 
 # --- the policy in force per site ------------------------------------------------------

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import (
+from sensor_sites import (
     HOSTS_PER_SITE,
     PORT,
     ROOT,

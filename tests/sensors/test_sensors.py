@@ -7,7 +7,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from conftest import (
+from sensor_sites import (
     HOSTS_PER_SITE,
     SITES,
     rows,

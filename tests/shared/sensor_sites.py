@@ -1,5 +1,5 @@
-"""Sensors into one PostgreSQL: loopback sites, a database per test, real `camscan scan`
-subprocesses.
+"""Helpers of the sensor tests (tests/sensors): loopback sites, a database per test, real
+`camscan scan` subprocesses.
 
 Each site is a set of small HTTP servers of this test's own on loopback addresses
 (127.0.4x.y: nothing leaves the machine); each test gets a database of its own on the
