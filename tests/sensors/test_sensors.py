@@ -4,6 +4,7 @@ subprocesses of three loopback sites, a database of each test's own."""
 from __future__ import annotations
 
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,66 @@ def test_the_server_restarted_mid_scan_loses_nothing(own_server: OwnServer, tmp_
     scans = rows(url, "SELECT status, devices_found FROM scan ORDER BY id")
     assert scans == [("complete", HOSTS_PER_SITE)] * len(SITES)
     assert list(tmp_path.rglob("*.jsonl")) == []
+
+
+# --- the least-privilege role of docs/sensors.md -----------------------------------------
+
+
+def test_the_documented_roles_run_a_sensor(tmp_path: Path) -> None:
+    """The SQL of docs/sensors.md, as written (names made unique to this test): the owner
+    runs the migrations, the sensor role scans into the inventory and cannot create a table."""
+    import re
+    import shutil
+    import subprocess
+    import uuid
+
+    import sqlalchemy as sa
+    from sensor_sites import pg_url
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sensors.md").read_text()
+    block = doc.split("<!-- sensors-roles:", 1)[1].split("```sql\n", 1)[1].split("```", 1)[0]
+    tag = uuid.uuid4().hex[:8]
+    names = {
+        "camscan_owner": f"camscan_owner_{tag}",
+        "camscan_sensor": f"camscan_sensor_{tag}",
+        "camscan": f"camscan_roles_{tag}",
+    }
+    sql = re.sub(r"\b(camscan_owner|camscan_sensor|camscan)\b", lambda mt: names[mt[1]], block)
+    server = sa.make_url(pg_url())
+    psql = shutil.which("psql") or str(sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))[-1])
+    script = tmp_path / "roles.sql"
+    script.write_text(sql)
+    base = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(server.host)]
+    base += ["-p", str(server.port), "-U", str(server.username)]
+    subprocess.run([*base, "-d", str(server.database), "-f", str(script)], check=True, timeout=60)
+
+    def url(role: str) -> str:
+        return str(
+            server.set(username=names[role], database=names["camscan"]).render_as_string(
+                hide_password=False
+            )
+        )
+
+    try:
+        owner = subprocess.run(
+            [sys.executable, "-m", "camscan", "--db", url("camscan_owner"), "scans"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert owner.returncode == 0, owner.stderr
+        code, _out, err = start_sensor(url("camscan_sensor"), "east", tmp_path).wait()
+        assert code == 0, err[-2000:]
+        assert sightings(url("camscan_sensor"), "east") == HOSTS_PER_SITE
+        engine = sa.create_engine(url("camscan_sensor"))
+        with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+            with engine.begin() as conn:
+                conn.exec_driver_sql("CREATE TABLE intruder (id int)")
+        engine.dispose()
+    finally:
+        for drop in (
+            f'DROP DATABASE IF EXISTS "{names["camscan"]}" WITH (FORCE)',
+            f'DROP ROLE IF EXISTS "{names["camscan_owner"]}"',
+            f'DROP ROLE IF EXISTS "{names["camscan_sensor"]}"',
+        ):
+            subprocess.run([*base, "-d", str(server.database), "-c", drop], timeout=60, check=True)
