@@ -172,13 +172,13 @@ def _aware(value: datetime) -> datetime:
 
 
 def _abandoned(scan: m.Scan, sensor: ScanSensor | None, here: str, now: datetime) -> bool:
-    """Whether a running scan's sensor is gone: on this machine, its process has ended; on
-    any machine, its heartbeat is stale.  A scan of an older camscan (no sensor row) is
-    judged by its pid on this machine, as it always was."""
+    """Whether a running scan's sensor is gone: on this machine, by its process (alive or
+    not); on another machine, where a pid means nothing, by its heartbeat going stale.  A
+    scan of an older camscan (no sensor row) is judged by its pid here, as it always was."""
     if sensor is None:
         return not (scan.host == here and scan.pid and _alive(scan.pid))
-    if sensor.host == here and sensor.pid and not _alive(sensor.pid):
-        return True
+    if sensor.host == here and sensor.pid:
+        return not _alive(sensor.pid)
     return now - _aware(sensor.heartbeat_at) > STALE_AFTER
 
 

@@ -67,10 +67,14 @@ def test_reaped_by_a_stale_heartbeat_whatever_the_machine(inv: Inventory) -> Non
     _sensor(inv, other, heartbeat_at=stale)
     assert repo.reap_interrupted(inv) == 1
     assert _status(inv, other) == "incomplete"
-    repo.heartbeat(inv, mine)
+    # This machine's sensor is judged by its process, alive here, whatever its heartbeat.
     _sensor(inv, mine, heartbeat_at=stale)
-    repo.heartbeat(inv, mine)  # beating again: fresh
     assert repo.reap_interrupted(inv) == 0 and _status(inv, mine) == "running"
+    # A remote sensor that beats again is fresh.
+    far = repo.start_scan(inv, "A", SCOPE, {})
+    _sensor(inv, far, host="sensor-c.example", pid=1, heartbeat_at=stale)
+    repo.heartbeat(inv, far)
+    assert repo.reap_interrupted(inv) == 0 and _status(inv, far) == "running"
 
 
 def _host(
