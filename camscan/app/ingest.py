@@ -462,7 +462,12 @@ def _stored(
 
 
 def _plan(
-    s: Session, site_id: int | None, host: _Host, source: ImportSource, engine: Engine
+    s: Session,
+    site_id: int | None,
+    host: _Host,
+    source: ImportSource,
+    engine: Engine,
+    stored: _StoredIndex,
 ) -> _Planned:
     from camscan.app.identify import identify_document
 
@@ -473,7 +478,13 @@ def _plan(
     new = [replace(o, meta={**o.meta, "import": source.format}) for o in new]
     carried = host.verdict
     keys = IdentityKeys.from_seen(host.ip, host.mac, carried.to_dict() if carried else {})
-    dev_id, prior, seen_by = _stored(s, site_id, keys)
+    # By IP and MAC a host can only be a device stored before the import (pass 1 made the
+    # file's records of one address one host): no query when the snapshot has none.
+    dev_id: int | None = None
+    prior: list[Observation] = []
+    seen_by: set[str] = set()
+    if stored.match(host.ip, host.mac) is not None or keys.serial or keys.endpoint_reference:
+        dev_id, prior, seen_by = _stored(s, site_id, keys)
 
     def judge(prior: list[Observation]) -> tuple[list[Observation], Verdict]:
         fresh = {(o.probe, o.port) for o in new if o.probe != "arp"}
@@ -593,7 +604,7 @@ def ingest(
 
     def plan(host: _Host) -> _Planned | None:
         with inv.session() as s:
-            p = _plan(s, site_id, host, source, engine)
+            p = _plan(s, site_id, host, source, engine, stored)
         if p.device_id is not None and p.device_id in recorded:
             report.duplicates += 1  # e.g. one serial at two addresses: one device, kept once
             return None

@@ -361,3 +361,17 @@ def test_servicefp_canary_and_duplicate_replies() -> None:
         ("/nice%20ports%2C/Tri%6Eity.txt%2ebak", True),
     ]
     assert not [o for o in obs if o.probe == "rtsp"]  # an HTTP reply to RTSP OPTIONS
+
+
+def test_one_serial_at_two_addresses_is_one_device(tmp_path: Path) -> None:
+    """Records of one unit under two IPs (it moved between exports) name one serial: the
+    second is counted as a duplicate, not a second device or a second sighting."""
+    from camscan.app.ingest import ImportSource, ingest
+
+    v = Verdict(is_camera=True, manufacturer="Hikvision", serial="DS-2CD2142FWD-I20170110AAWR7")
+    records = [ImportedHost(ip="10.5.0.10", verdict=v), ImportedHost(ip="10.5.0.11", verdict=v)]
+    inv = open_inventory(str(tmp_path / "inv.db"))
+    source = ImportSource(name="two.jsonl", format="camscan-json", origin="import:camscan-json")
+    report = ingest(inv, site="x", source=source, hosts=records)
+    assert report.hosts == 1 and report.duplicates == 1
+    assert len(queries.list_devices(inv)) == 1
