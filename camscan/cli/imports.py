@@ -42,12 +42,6 @@ class _ByteProgress:
             )
 
 
-def _format_names() -> list[str]:
-    from camscan.imports import formats
-
-    return [f.name for f in formats()]
-
-
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
