@@ -105,10 +105,11 @@ def _sensor(url: str, site: int, count: int, gate: Any, results: Any) -> None:
     inv.close()
 
 
-def _database(server: str) -> str:
+def create_database(server: str, prefix: str = "camscan_bench_sensors") -> str:
+    """A new empty database on the server of ``server`` (a URL); its URL."""
     import sqlalchemy as sa
 
-    name = f"camscan_bench_sensors_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -116,7 +117,7 @@ def _database(server: str) -> str:
     return str(sa.make_url(server).set(database=name).render_as_string(hide_password=False))
 
 
-def _drop(server: str, url: str) -> None:
+def drop_database(server: str, url: str) -> None:
     import sqlalchemy as sa
 
     name = sa.make_url(url).database
@@ -138,7 +139,7 @@ def _devices(url: str) -> int:
 
 def measure(server: str, sensors: int, hosts: int, *, shared_site: bool = False) -> Row:
     """One row: ``sensors`` processes of ``hosts`` hosts each into a new database."""
-    url = _database(server)
+    url = create_database(server)
     ctx = mp.get_context("spawn")
     gate = ctx.Barrier(sensors + 1)
     results = ctx.Queue()
@@ -172,7 +173,7 @@ def measure(server: str, sensors: int, hosts: int, *, shared_site: bool = False)
         for p in procs:
             if p.is_alive():
                 p.kill()
-        _drop(server, url)
+        drop_database(server, url)
 
 
 def own_server() -> str:

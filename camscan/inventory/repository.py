@@ -27,6 +27,7 @@ from camscan.inventory.identity import IdentityKeys, conflicts
 from camscan.inventory.models_sensors import ScanSensor
 from camscan.inventory.queries import VERDICT_FIELDS, find_device, presence, resolve_site
 from camscan.inventory.queries import scan_scope as _scan_scope
+from camscan.inventory.spool import pid_alive
 from camscan.observations import Observation
 from camscan.probes import evidence_keys, udp_ports
 
@@ -176,9 +177,9 @@ def _abandoned(scan: m.Scan, sensor: ScanSensor | None, here: str, now: datetime
     not); on another machine, where a pid means nothing, by its heartbeat going stale.  A
     scan of an older camscan (no sensor row) is judged by its pid here, as it always was."""
     if sensor is None:
-        return not (scan.host == here and scan.pid and _alive(scan.pid))
+        return not (scan.host == here and scan.pid and pid_alive(scan.pid))
     if sensor.host == here and sensor.pid:
-        return not _alive(sensor.pid)
+        return not pid_alive(sensor.pid)
     return now - _aware(sensor.heartbeat_at) > STALE_AFTER
 
 
@@ -206,18 +207,6 @@ def reap_interrupted(inv: Inventory) -> int:
         return n
 
     return inv.transact(work)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- devices ---------------------------------------------------------------------------

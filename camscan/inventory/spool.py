@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from camscan.fingerprint.verdict import Verdict
 from camscan.observations import Observation
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the repository imports this module: `camscan devices` loads no engine
+    from camscan.fingerprint.verdict import Verdict
     from camscan.inventory.db import Inventory
 
 try:
@@ -42,12 +42,13 @@ __all__ = [
     "host_json",
     "inventory_key",
     "orphans",
+    "pid_alive",
     "recover",
     "spool_dir",
 ]
 
 SPOOL_VERSION = 1
-Host = tuple[str | None, str | None, tuple[Observation, ...], Verdict]
+Host = tuple[str | None, str | None, tuple[Observation, ...], "Verdict"]
 
 
 # --- the line codec (spool and bundle) ---------------------------------------------------
@@ -96,6 +97,8 @@ def host_json(
 
 
 def host_from_json(d: Mapping[str, Any]) -> Host:
+    from camscan.fingerprint.verdict import Verdict
+
     ip, mac, obs, verdict = d.get("ip"), d.get("mac"), d.get("observations"), d.get("verdict")
     if not isinstance(obs, list) or not isinstance(verdict, Mapping):
         raise ValueError("a host record without its observations or verdict")
@@ -215,7 +218,10 @@ def _read(path: Path) -> Orphan | None:
     return Orphan(path, header, hosts, finish, bad)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine."""
+    if pid == os.getpid():
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -246,7 +252,7 @@ def orphans(key: str) -> Iterator[Orphan]:
             if orphan is None:
                 continue
             if fcntl is None and orphan.header.get("host") == socket.gethostname():
-                if _alive(int(orphan.header.get("pid") or 0)):
+                if pid_alive(int(orphan.header.get("pid") or 0)):
                     continue
             yield orphan
         finally:

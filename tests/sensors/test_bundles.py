@@ -6,22 +6,19 @@ and the inventory unchanged."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from sensor_sites import (
     HOSTS_PER_SITE,
-    PORT,
-    ROOT,
+    camscan,
     create_database,
     drop_database,
     pg_url,
     rows,
     scalar,
-    site_range,
+    scan_args,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("loopback_sites")]
@@ -35,36 +32,6 @@ COUNTS = (
     "SELECT (SELECT count(*) FROM device) + 1000 * (SELECT count(*) FROM observation) "
     "+ 1000000 * (SELECT count(*) FROM scan)"
 )
-
-
-def camscan(*args: str, spool: Path) -> subprocess.CompletedProcess[str]:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "camscan", *args],
-        cwd=ROOT,
-        env={**os.environ, "CAMSCAN_SPOOL_DIR": str(spool)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def scan_args(site: str) -> list[str]:
-    return [
-        "scan",
-        site_range(site),
-        "--site",
-        site,
-        "--ports",
-        str(PORT),
-        "--probes",
-        "tcp,http",
-        "--rate",
-        "300",
-        "--timeout",
-        "2",
-    ]
 
 
 @pytest.fixture(scope="module")

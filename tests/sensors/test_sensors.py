@@ -11,6 +11,7 @@ import pytest
 from sensor_sites import (
     HOSTS_PER_SITE,
     SITES,
+    camscan,
     rows,
     scalar,
     sightings,
@@ -55,19 +56,12 @@ def test_three_sensors_at_once_into_an_empty_inventory(database: str, tmp_path: 
     assert list(tmp_path.rglob("*.jsonl")) == []  # every spool stored and removed
 
 
-def camscan_json(url: str, *args: str) -> object:
+def camscan_json(url: str, spool: Path, *args: str) -> object:
     import json
-    import subprocess
-    import sys
 
-    out = subprocess.run(
-        [sys.executable, "-m", "camscan", "--db", url, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    done = camscan("--db", url, *args, spool=spool, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
 
 
 def test_a_sensor_killed_mid_scan_keeps_what_it_committed(database: str, tmp_path: Path) -> None:
@@ -89,7 +83,7 @@ def test_a_sensor_killed_mid_scan_keeps_what_it_committed(database: str, tmp_pat
     spools = list(tmp_path.rglob("*.jsonl"))
     assert len(spools) == 1  # the killed sensor's; the others removed theirs
 
-    scans = camscan_json(database, "scans", "--format", "json")
+    scans = camscan_json(database, tmp_path, "scans", "--format", "json")
     assert isinstance(scans, list)
     by_site = {s["site"]: s for s in scans}
     assert by_site["south"]["status"] == "incomplete"  # its process is gone

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,8 +21,22 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench.sensors import create_database, drop_database
+
 ROOT = Path(__file__).resolve().parents[2]
-PORT = 18093
+
+
+def _free_port() -> int:
+    """A port free on the sites' first address (each test run its own: two runs at once
+    on one machine do not collide)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.41.2", 0))
+        return int(s.getsockname()[1])
+
+
+PORT = _free_port()
 HOSTS_PER_SITE = 12
 # site name -> the loopback block its devices answer on (127.0.4x.2-13)
 SITES = {"north": 41, "south": 42, "east": 43}
@@ -94,29 +107,11 @@ def with_database(url: str, name: str) -> str:
     return str(sa.make_url(url).set(database=name).render_as_string(hide_password=False))
 
 
-def create_database(server_url: str) -> str:
-    """A new empty database on the server of ``server_url``; its URL."""
-    name = f"camscan_sensors_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return with_database(server_url, name)
-
-
-def drop_database(server_url: str, url: str) -> None:
-    name = sa.make_url(url).database
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
 @pytest.fixture
 def database() -> Iterator[str]:
     """The URL of an empty database of this test's own on the suite's server."""
     server = pg_url()
-    url = create_database(server)
+    url = create_database(server, "camscan_sensors")
     yield url
     drop_database(server, url)
 
@@ -131,34 +126,48 @@ class Sensor:
         return self.proc.returncode, out, err
 
 
+def scan_args(site: str, rate: int = 200) -> list[str]:
+    """``scan`` of the site's loopback range, its one port, TCP and HTTP only."""
+    return [
+        "scan",
+        site_range(site),
+        "--site",
+        site,
+        "--ports",
+        str(PORT),
+        "--probes",
+        "tcp,http",
+        "--rate",
+        str(rate),
+        "--timeout",
+        "2",
+    ]
+
+
+def _env(spool: Path) -> dict[str, str]:
+    return {**os.environ, "CAMSCAN_SPOOL_DIR": str(spool)}
+
+
+def camscan(*args: str, spool: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``camscan ARGS`` run to its end, its spool in ``spool``."""
+    return subprocess.run(
+        [sys.executable, "-m", "camscan", *args],
+        cwd=ROOT,
+        env=_env(spool),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def start_sensor(
     url: str, site: str, spool: Path, *, rate: int = 200, extra: tuple[str, ...] = ()
 ) -> Sensor:
     """``camscan --db URL scan <the site's range> --site SITE`` as a subprocess."""
-    env = {**os.environ, "CAMSCAN_SPOOL_DIR": str(spool)}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "camscan",
-            "--db",
-            url,
-            "scan",
-            site_range(site),
-            "--site",
-            site,
-            "--ports",
-            str(PORT),
-            "--probes",
-            "tcp,http",
-            "--rate",
-            str(rate),
-            "--timeout",
-            "2",
-            *extra,
-        ],
+        [sys.executable, "-m", "camscan", "--db", url, *scan_args(site, rate), *extra],
         cwd=ROOT,
-        env=env,
+        env=_env(spool),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
