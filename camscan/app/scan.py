@@ -111,7 +111,10 @@ class _InventorySink:
 
         self.inv = inv
         self.notes = notes
-        notes.extend(spool.recover(inv))  # what killed sensors left, before reaping
+        try:
+            notes.extend(spool.recover(inv))  # what killed sensors left, before reaping
+        except DatabaseError as err:  # the spools stay for the next run
+            notes.append(f"spooled hosts of an earlier scan not stored yet: {err}")
         repo.reap_interrupted(inv)
         uuid = str(uuidlib.uuid4())
         self.scan_id = repo.start_scan(inv, site, scope.to_dict(), recorded, uuid=uuid)

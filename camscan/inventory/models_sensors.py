@@ -26,7 +26,7 @@ class ScanSensor(Base):
     __tablename__ = "scan_sensor"
     scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id"), primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    origin: Mapped[str] = mapped_column(String(20), default="sensor")  # sensor | bundle
+    origin: Mapped[str] = mapped_column(String(20), default="sensor")  # sensor|import|bundle
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

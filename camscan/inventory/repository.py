@@ -87,8 +87,17 @@ def start_scan(
         )
         s.add(scan)
         s.flush()
+        bundle = options.get("format") == "bundle"  # an offline bundle imported
         s.add(
-            ScanSensor(scan_id=scan.id, uuid=scan_uuid, host=scan.host, pid=scan.pid, committed=0)
+            ScanSensor(
+                scan_id=scan.id,
+                uuid=scan_uuid,
+                origin="bundle" if bundle else str(options.get("kind") or "sensor")[:20],
+                host=scan.host,
+                pid=scan.pid,
+                committed=0,
+                bundle_sha256=str(options.get("sha256"))[:64] if bundle else None,
+            )
         )
         return scan.id
 

@@ -75,6 +75,10 @@ def test_bundle_round_trip(
     assert len(servers) >= HOSTS_PER_SITE
     assert all(b"Server: App-webs/" in bytes(r) for (r,) in servers)  # type: ignore[arg-type]
 
+    import hashlib
+
+    digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    assert rows(database, "SELECT origin, bundle_sha256 FROM scan_sensor") == [("bundle", digest)]
     before = scalar(database, COUNTS)
     again = camscan("--db", database, "import", str(bundle), "--json", spool=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
