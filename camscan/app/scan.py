@@ -261,7 +261,7 @@ def run(
             wake.clear()
             while queued:
                 try:
-                    await asyncio.to_thread(store, queued[:WRITE_BATCH], 10.0)
+                    await asyncio.to_thread(store, queued[:WRITE_BATCH], 5.0)
                 except Unreachable:  # keep the hosts queued (and spooled); try again
                     if closing.is_set():
                         return

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from sensor_sites import (
     HOSTS_PER_SITE,
+    PORT,
     SITES,
     camscan,
     rows,
     scalar,
     sightings,
     site_ips,
+    site_range,
     start_sensor,
     wait_until,
 )
@@ -267,3 +269,53 @@ def test_the_documented_roles_run_a_sensor(tmp_path: Path) -> None:
             f'DROP ROLE IF EXISTS "{names["camscan_sensor"]}"',
         ):
             subprocess.run([*base, "-d", str(server.database), "-c", drop], timeout=60, check=True)
+
+
+def test_a_server_gone_for_good_leaves_the_spool_for_the_next_run(
+    own_server: OwnServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server stops mid-scan and stays away past the last write's patience: the scan
+    says ``spooled``, its hosts and end wait in the spool, and once the server is back the
+    next run stores them and closes the scan as it ended (complete)."""
+    import threading
+
+    from camscan.app import scan as scanning
+    from camscan.discovery.records import ScanOptions
+    from camscan.inventory import spool
+    from camscan.inventory.db import open_inventory
+    from camscan.scope import build_scope
+
+    monkeypatch.setenv("CAMSCAN_SPOOL_DIR", str(tmp_path))
+    url = own_server.url
+    inv = open_inventory(url)
+    stopped = threading.Event()
+
+    def stop_after_first_hosts() -> None:
+        wait_until(lambda: sightings(url) >= 2, 60, "the first hosts")
+        inv.engine.dispose()
+        own_server.stop()
+        stopped.set()
+
+    threading.Thread(target=stop_after_first_hosts, daemon=True).start()
+    report = scanning.run(
+        inv,
+        build_scope([site_range("south")]),
+        site="south",
+        options=ScanOptions(ports=(PORT,), rate=12, probes=frozenset({"tcp", "http"})),
+        recorded_options={},
+        patience=1.0,
+    )
+    assert stopped.is_set()
+    assert report.status == "spooled", report
+    assert any("spool" in n for n in report.notes)
+    (kept,) = list(tmp_path.rglob("*.jsonl"))
+    assert '"finish"' in kept.read_text().splitlines()[-1]
+
+    own_server.start()
+    inv.engine.dispose()
+    notes = spool.recover(inv)
+    assert len(notes) == 1 and "now stored" in notes[0]
+    assert list(tmp_path.rglob("*.jsonl")) == []
+    assert rows(url, "SELECT status, devices_found FROM scan") == [("complete", HOSTS_PER_SITE)]
+    assert site_devices(url) == {"south": set(site_ips("south"))}
+    inv.close()
