@@ -78,6 +78,11 @@ class BundleWriter:
     _part: IO[str] | None = None
 
     def __post_init__(self) -> None:
+        if self.part.exists():  # a scan into this bundle was killed: never write over it
+            raise UsageError(
+                f"{self.part} holds the hosts of an earlier scan into {self.path.name} that "
+                "was cut short; move it away (or give another --bundle) and scan again"
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._part = self.part.open("w", encoding="ascii")

@@ -42,6 +42,12 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[
     done = camscan(*scan_args("north"), "--bundle", str(bundle), spool=work)
     assert done.returncode == 0, done.stderr[-2000:]
     assert bundle.is_file() and not (work / "north.camscan.part").exists()
+    # The part file a killed scan leaves is never written over.
+    cut = work / "cut.camscan"
+    (work / "cut.camscan.part").write_text("hosts of a killed scan\n")
+    refused = camscan(*scan_args("north"), "--bundle", str(cut), spool=work)
+    assert refused.returncode == 2 and "cut short" in refused.stderr, refused.stderr
+    assert (work / "cut.camscan.part").read_text() == "hosts of a killed scan\n"
     server = pg_url()
     direct = create_database(server)
     try:
