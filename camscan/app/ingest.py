@@ -54,6 +54,7 @@ from camscan.imports import (
     format_named,
 )
 from camscan.inventory import models as m
+from camscan.inventory import queries
 from camscan.inventory import repository as repo
 from camscan.inventory.db import Inventory
 from camscan.inventory.identity import IdentityKeys
@@ -432,26 +433,10 @@ def _stored(
     dev = repo.match_device(s, site_id, keys)
     if dev is None:
         return None, [], set()
-    rows = s.scalars(
-        select(m.Observation)
-        .where(m.Observation.device_id == dev.id, m.Observation.scan_id == dev.last_scan_id)
-        .order_by(m.Observation.id)
-    ).all()
-    prior = []
-    for o in rows:
-        meta = dict(o.meta or {})
-        meta.setdefault("carried_from_scan", o.scan_id)
-        prior.append(
-            Observation(
-                probe=o.probe,
-                ip=o.ip,
-                port=o.port,
-                raw=o.raw,
-                truncated=o.truncated,
-                meta=meta,
-                error=o.error,
-            )
-        )
+    prior = [  # an observation carried before keeps the scan it first came from
+        replace(o, meta={"carried_from_scan": dev.last_scan_id, **o.meta})
+        for o in queries.latest_observations(s, dev)
+    ]
     seen_by = {
         str((opts or {}).get("source") or "scan")
         for opts in s.scalars(

@@ -275,14 +275,14 @@ def device_detail(inv: Inventory, ref: str) -> DeviceDetail:
         )
 
 
-def latest_evidence(s: Session, dev: m.Device) -> dict[str, Any]:
-    """The evidence document of a device's latest scan, rebuilt from stored observations."""
+def latest_observations(s: Session, dev: m.Device) -> list[Observation]:
+    """What the probes of a device's latest scan (or import) recorded, in order."""
     rows = s.scalars(
         select(m.Observation)
         .where(m.Observation.device_id == dev.id, m.Observation.scan_id == dev.last_scan_id)
         .order_by(m.Observation.id)
     ).all()
-    obs = [
+    return [
         Observation(
             probe=o.probe,
             ip=o.ip,
@@ -294,7 +294,11 @@ def latest_evidence(s: Session, dev: m.Device) -> dict[str, Any]:
         )
         for o in rows
     ]
-    return evidence_document(dev.ip, obs, mac=dev.mac)
+
+
+def latest_evidence(s: Session, dev: m.Device) -> dict[str, Any]:
+    """The evidence document of a device's latest scan, rebuilt from stored observations."""
+    return evidence_document(dev.ip, latest_observations(s, dev), mac=dev.mac)
 
 
 def evidence_for(inv: Inventory, ref: str) -> dict[str, Any]:
