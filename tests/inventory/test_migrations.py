@@ -49,7 +49,7 @@ def test_upgrade_from_first_revision_keeps_data(tmp_path: Path) -> None:
     from camscan.inventory import queries
 
     rows = queries.list_devices(inv)
-    assert [(r["id"], r["ip"], r["site"], r["score"], r["score_factors"]) for r in rows] == [
+    assert [(r.id, r.ip, r.site, r.score, r.score_factors) for r in rows] == [
         (7, "10.0.0.9", "old school", None, [])
     ]
 
