@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-import camscan.inventory.models_accounts  # noqa: F401  (its tables are checked too)
-import camscan.inventory.models_imports  # noqa: F401  (its tables are checked too)
+import camscan.inventory.models_accounts
+import camscan.inventory.models_imports
 import camscan.inventory.models_sensors  # noqa: F401  (its tables are checked too)
 from camscan.errors import DatabaseError
 from camscan.inventory.db import head_revision, open_inventory, schema_revision, upgrade_to
