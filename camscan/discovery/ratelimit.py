@@ -36,9 +36,15 @@ class RateLimiter:
         self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
         self._last = now
 
+    def _ready(self, n: int) -> bool:
+        """Whether ``n`` tokens may go now.  More than the bucket holds go once it is full,
+        leaving it in debt (the ones after wait the debt out), so the rate still holds
+        and such a request does not wait for ever."""
+        return self._tokens >= min(n, self.capacity)
+
     async def acquire(self, n: int = 1, priority: int = SWEEP) -> None:
         self._refill()
-        if not self._waiters and self._tokens >= n:
+        if not self._waiters and self._ready(n):
             self._tokens -= n
             self.sent += n
             return
@@ -51,7 +57,7 @@ class RateLimiter:
     def _schedule(self) -> None:
         if self._wakeup is not None or not self._waiters:
             return
-        need = max(0.0, self._waiters[0][2] - self._tokens) / self.rate
+        need = max(0.0, min(self._waiters[0][2], self.capacity) - self._tokens) / self.rate
         self._wakeup = asyncio.get_running_loop().call_later(max(need, 0.0005), self._dispatch)
 
     def _dispatch(self) -> None:
@@ -62,7 +68,7 @@ class RateLimiter:
             if fut.done():  # cancelled while waiting
                 heapq.heappop(self._waiters)
                 continue
-            if self._tokens < n:
+            if not self._ready(n):
                 break
             heapq.heappop(self._waiters)
             self._tokens -= n

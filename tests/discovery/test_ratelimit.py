@@ -128,3 +128,20 @@ def test_a_host_limiters_default_level_is_its_priority() -> None:
 
     asyncio.run(main())
     assert served == [2, 1]
+
+
+def test_a_request_larger_than_the_bucket_goes_and_the_rate_still_holds() -> None:
+    """acquire(n) with n over the bucket's capacity once never returned (the bucket never
+    holds n tokens); it goes when the bucket is full, and those after it wait its debt out."""
+
+    async def main() -> tuple[float, RateLimiter]:
+        lim = RateLimiter(100)  # capacity 10
+        assert lim.capacity < 40
+        start = time.monotonic()
+        await asyncio.wait_for(lim.acquire(40), timeout=10)
+        await asyncio.wait_for(asyncio.gather(*(lim.acquire() for _ in range(20))), timeout=10)
+        return time.monotonic() - start, lim
+
+    elapsed, lim = asyncio.run(main())
+    assert lim.sent == 60
+    assert lim.sent <= lim.capacity + lim.rate * elapsed + 1
