@@ -144,6 +144,7 @@ class Results:
     lab_up: dict[int, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     nmap_cmd: list[str] = field(default_factory=list)
+    extra: list[Table] = field(default_factory=list)  # imports, listen, sensors, dashboard
 
 
 # -- running the tools ---------------------------------------------------------------------
@@ -316,6 +317,96 @@ def compare_nmap(
     except BenchError as exc:
         nm.note = str(exc)
     res.tools.append(nm)
+
+
+def nmap_import(xml: Path, work: Path, lab: Lab, res: Results) -> None:
+    """camscan import of the XML nmap just wrote, beside nmap's own reading of it."""
+    from bench import imports as import_bench
+
+    t = Table(
+        "camscan import of nmap's XML (the same run as the nmap row above)",
+        [h.strip() for h in import_bench.HEADER.strip("|").split("|")],
+    )
+    try:
+        row = import_bench.nmap_import_row(xml, work, lab.truth)
+        t.rows.append(row.cells())
+        if row.nmap_only:
+            t.notes.append(f"cameras nmap named and the import did not: {', '.join(row.nmap_only)}")
+        t.notes.append(
+            "nmap's reading: its -sV product strings and script outputs through "
+            "bench/nmap_map.py; camscan's: `camscan import` of the file (camscan/imports/nmap.py)"
+        )
+    except Exception as exc:  # report, do not lose the rest of the run
+        t.notes.append(f"not measured: {type(exc).__name__}: {exc}")
+    res.extra.append(t)
+
+
+def listen_rows(devices: int, work: Path, budget: Budget, res: Results) -> None:
+    """camscan listen on a lab whose hosts announce themselves (time x60); the caller holds
+    the lab lock."""
+    from bench import listen as listen_bench
+
+    t = Table(
+        f"camscan listen on a {devices}-host lab: cameras with their maker per simulated "
+        f"duration (time x{listen_bench.SPEED:g}, listener on a mirror of both segments)",
+        listen_bench.COLUMNS,
+    )
+    try:
+        cap = budget.cap(240)
+        rows = listen_bench.measure(devices=devices, seed=SEED, workdir=work, timeout=cap)
+        t.rows += [r.cells() for r in rows]
+        t.notes.append(
+            "'sent by camscan': frames that left the listening namespace (tcpdump on its "
+            "switch port); shorter durations are cut from the same capture by timestamp"
+        )
+    except Exception as exc:
+        t.notes.append(f"not measured: {type(exc).__name__}: {exc}")
+    res.extra.append(t)
+
+
+def sensor_rows(budget: Budget, res: Results) -> None:
+    """N sensor processes into one PostgreSQL server the bench starts for itself."""
+    from bench import sensors as sensors_bench
+
+    try:
+        budget.cap(60)
+        res.extra.append(sensors_bench.table(sensors_bench.run([1, 3], 600)))
+    except Exception as exc:
+        t = Table("Concurrent sensors into one PostgreSQL inventory", ("result",))
+        t.notes.append(f"not measured: {type(exc).__name__}: {exc}")
+        res.extra.append(t)
+
+
+def dashboard_row(work: Path, budget: Budget, res: Results) -> None:
+    """The dashboard's device list under 50 concurrent logged-in clients on loopback."""
+    from bench import dashboard as dashboard_bench
+
+    t = Table(
+        "camscan serve under load (device list, 5,000 devices, 50 clients on loopback)",
+        ("requests", "seconds", "requests/s", "p50", "p95", "p99", "errors", "page"),
+    )
+    try:
+        budget.cap(60)
+        load = dashboard_bench.run(devices=5000, clients=50, seconds=15.0, workdir=work)
+        t.rows.append(
+            (
+                f"{load.requests:,}",
+                f"{load.seconds:.1f}",
+                f"{load.per_second:,.0f}",
+                f"{load.p50_ms:.0f} ms",
+                f"{load.p95_ms:.0f} ms",
+                f"{load.p99_ms:.0f} ms",
+                str(load.errors),
+                f"{load.page_bytes / 1024:.0f} KiB",
+            )
+        )
+        t.notes.append(
+            f"inventory built and scored in {load.build_seconds:.0f} s (not part of the load); "
+            "one uvicorn process, SQLite, each client a logged-in httpx session"
+        )
+    except Exception as exc:
+        t.notes.append(f"not measured: {type(exc).__name__}: {exc}")
+    res.extra.append(t)
 
 
 def engine_speed(db: Path, res: Results) -> None:
@@ -589,6 +680,9 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="camscan --rate for the /16 sweep (default: camscan's default)",
     )
+    ap.add_argument("--no-listen", action="store_true", help="skip camscan listen on the lab")
+    ap.add_argument("--no-sensors", action="store_true", help="skip the PostgreSQL sensors")
+    ap.add_argument("--no-dashboard", action="store_true", help="skip the dashboard load")
     ap.add_argument("--no-append", action="store_true", help="do not write docs/benchmarks.md")
     ap.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = ap.parse_args(argv)
@@ -619,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
                     res.tools.append(ToolResult("nmap", note="skipped (--no-nmap)"))
                 else:
                     compare_nmap(lab, work, budget, res, nmap_max, args.nmap_intensity)
+                    nmap_import(work / f"nmap-{lab.devices}.xml", work, lab, res)
             except BenchError as exc:
                 res.notes.append(f"{args.devices}-host lab: {exc}")
             for n in sizes:
@@ -642,6 +737,15 @@ def main(argv: list[str] | None = None) -> int:
                         )
                 except BenchError as exc:
                     res.notes.append(f"{n}-host lab: {exc}")
+            if not args.no_listen:
+                print(f"bench: listening on a {args.devices}-host lab ...", flush=True)
+                listen_rows(args.devices, work, budget, res)
+        if not args.no_sensors:
+            print("bench: sensors into one PostgreSQL ...", flush=True)
+            sensor_rows(budget, res)
+        if not args.no_dashboard:
+            print("bench: the dashboard under load ...", flush=True)
+            dashboard_row(work, budget, res)
     except KeyboardInterrupt:
         print("bench: interrupted; the lab is down", file=sys.stderr)
         return 130
@@ -654,6 +758,7 @@ def main(argv: list[str] | None = None) -> int:
         tables[-1].notes += res.notes
     from bench.corpus import corpus_tables  # real replies, scored without the lab
 
+    tables += res.extra
     tables += corpus_tables()
     for t in tables:
         print("\n" + t.text())
