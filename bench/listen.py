@@ -103,11 +103,11 @@ def rows_from_capture(
 ) -> list[ListenRow]:
     """Each duration's verdicts from the capture's frames up to ``boot`` + its real seconds."""
     from camscan.app.identify import identify_document
+    from camscan.app.listen import document
     from camscan.fingerprint import load_engine
     from camscan.passive.capture import read_frames
     from camscan.passive.decoder import PassiveDecoder
     from camscan.passive.scope import recording_scope
-    from camscan.passive.session import document
 
     engine = load_engine()
     rows: list[ListenRow] = []

@@ -90,13 +90,13 @@ def listen_cmd(
       camscan listen -i eth1 --duration 300 --write-pcap ward3.pcap --dry-run
     """
     from camscan.app.ingest import ImportSource, ingest
+    from camscan.app.listen import Tally, listen
+    from camscan.app.listen import fetch_descriptions as fetch_upnp
     from camscan.cli import settings
     from camscan.fingerprint import load_engine
     from camscan.inventory.db import open_inventory
     from camscan.passive.capture import interface_exists
     from camscan.passive.scope import recording_scope
-    from camscan.passive.session import Tally, listen
-    from camscan.passive.session import fetch_descriptions as fetch_upnp
 
     try:
         in_scope = recording_scope(only, exclude)

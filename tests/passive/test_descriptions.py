@@ -12,10 +12,10 @@ import pytest
 from passive_frames import udp_frame
 from passive_samples import SSDP_NOTIFY
 
+from camscan.app.listen import fetch_descriptions
 from camscan.observations import evidence_document
 from camscan.passive.decoder import PassiveDecoder
 from camscan.passive.scope import recording_scope
-from camscan.passive.session import fetch_descriptions
 
 # The UPnP description of a Dahua unit (its shape as in home-assistant/core#46822)
 DESCRIPTION = (
