@@ -14,6 +14,7 @@ from camscan.protocols import ParseError
 from camscan.protocols._common import b64decode, normalise_mac, to_text
 from camscan.protocols.dhip import parse_dhip
 from camscan.protocols.http import favicon_of, parse_http_response
+from camscan.protocols.nmapservice import parse_nmap_service
 from camscan.protocols.records import parse_mdns, parse_onvif_device_information, parse_snmp
 from camscan.protocols.rtsp import parse_rtsp_response
 from camscan.protocols.sadp import parse_sadp
@@ -359,6 +360,19 @@ def _onvif(doc: dict[str, Any], ex: Extracted) -> None:
             _single({"onvif": entry}, "onvif", parse_onvif_device_information, ex)
 
 
+def _nmap(doc: dict[str, Any], ex: Extracted) -> None:
+    """nmap's -sV reading of each port, from an import (the product fields only when nmap
+    probed the port: camscan/protocols/nmapservice.py)."""
+    for _, entry in _entries(doc, "nmap", ex):
+        port = _port(entry)
+        try:
+            svc = parse_nmap_service(_raw(entry, "nmap"))
+        except ParseError as err:
+            ex.error("nmap", err, port=port)
+            continue
+        ex.add(f"nmap:{port}", svc.fields())
+
+
 def _ports(doc: dict[str, Any], ex: Extracted) -> None:
     ports = doc.get("open_ports")
     if ports is None:
@@ -390,4 +404,5 @@ def extract(doc: dict[str, Any]) -> Extracted:
             ex.error(step.__name__.strip("_"), err)
     _single(doc, "onvif_device_information", parse_onvif_device_information, ex)
     _single(doc, "snmp", parse_snmp, ex)
+    _nmap(doc, ex)
     return ex

@@ -11,6 +11,9 @@ since it is nmap's rendering of the reply, not the device's bytes):
 
 * an open port -> ``tcp`` (the port is open), with nmap's -sV reading (service, product,
   version, extrainfo, devicetype, ostype, CPE) in its meta;
+* its ``<service>`` element -> ``nmap``: the element as nmap wrote it (re-serialised, without
+  ``servicefp``, each attribute cut at 1 KiB), its attributes in meta; the engine reads the
+  product fields only of a ``method="probed"`` reading (camscan/protocols/nmapservice.py);
 * ``servicefp`` (the replies nmap could not match, nmap/nmap:service_scan.cc
   ``addToServiceFingerprint`` @db4aefdd: ``%r(Probe,hexlen,"escaped bytes")``, lines
   wrapped with ``\\nSF:``) -> the HTTP or RTSP reply itself, byte for byte as far as nmap kept it;
@@ -35,7 +38,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, tostring
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException, DTDForbidden
@@ -72,6 +75,9 @@ class NmapService:
     ostype: str = ""
     servicefp: str = ""
     cpes: list[str] = field(default_factory=list)
+    # The <service> element re-serialised (no servicefp, attributes cut), and its attributes.
+    service_xml: bytes = b""
+    service_attrs: dict[str, str] = field(default_factory=dict)
     scripts: dict[str, str] = field(default_factory=dict)
     # Structured script output (<elem key=...>), flattened: "pem", "subject.commonName" ...
     script_elems: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -243,6 +249,7 @@ def _service(port: Element) -> NmapService:
         rec.ostype = svc.get("ostype", "")
         rec.servicefp = svc.get("servicefp", "")
         rec.cpes = [c.text or "" for c in svc.findall("cpe")]
+        rec.service_xml, rec.service_attrs = _service_element(svc)
     for script in port.findall("script"):
         sid = script.get("id", "")
         rec.scripts[sid] = script.get("output", "")
@@ -250,6 +257,21 @@ def _service(port: Element) -> NmapService:
         if elems:
             rec.script_elems[sid] = elems
     return rec
+
+
+_ATTR_CAP = 1024  # nmap's own fields are at most 256 bytes (camscan/protocols/nmapservice.py)
+
+
+def _service_element(svc: Element) -> tuple[bytes, dict[str, str]]:
+    """The <service> element as nmap wrote it, without servicefp (kept as the replies it
+    holds), each attribute and CPE cut at _ATTR_CAP characters, at most 8 CPEs."""
+    attrs = {k[:40]: v[:_ATTR_CAP] for k, v in list(svc.attrib.items())[:16] if k != "servicefp"}
+    copy = Element("service", attrs)
+    for cpe in svc.findall("cpe")[:8]:
+        child = Element("cpe")
+        child.text = (cpe.text or "")[:_ATTR_CAP]
+        copy.append(child)
+    return tostring(copy, encoding="utf-8", xml_declaration=False), attrs
 
 
 def _host(el: Element) -> NmapHost | None:
@@ -623,6 +645,12 @@ def host_observations(host: NmapHost) -> list[Observation]:
                     ip=ip,
                     port=svc.port,
                     meta={"nmap": reading, "reconstructed": "nmap port state"},
+                )
+            )
+        if svc.service_xml:
+            out.append(
+                Observation.capped(
+                    "nmap", ip, svc.service_xml, port=svc.port, meta=dict(svc.service_attrs)
                 )
             )
         if svc.proto == "tcp":

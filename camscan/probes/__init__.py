@@ -411,6 +411,16 @@ REGISTRY: list[Probe] = [
 # Keys that are no probe's own: the host plan's record, and scan-level failures.
 PLAN_KEY = EvidenceKey("plan", _plan, "object")
 SCAN_KEY = EvidenceKey("scan", None, "none")
+# Import-only: nmap's -sV reading of a port (camscan/imports/nmap.py), never scheduled by a scan.
+NMAP_KEY = EvidenceKey(
+    "nmap",
+    _port_raw,
+    fields=frozenset(
+        f"nmap.{k}" for k in ("service", "product", "version", "extrainfo", "devicetype")
+    )
+    | {"nmap.method", "nmap.conf"},
+)
+IMPORT_KEYS: tuple[EvidenceKey, ...] = (NMAP_KEY,)
 # A rule field no probe yields: the engine derives it from any source's model capture.
 DERIVED_FIELDS = frozenset({"model"})
 
@@ -441,6 +451,7 @@ def evidence_keys() -> dict[str, EvidenceKey]:
     out = {k.key: k for p in REGISTRY for k in p.evidence}
     out[PLAN_KEY.key] = PLAN_KEY
     out[SCAN_KEY.key] = SCAN_KEY
+    out.update((k.key, k) for k in IMPORT_KEYS)
     return out
 
 
@@ -484,6 +495,8 @@ class RuleFields:
         for p in REGISTRY:
             for k in p.evidence:
                 out |= k.fields
+        for k in IMPORT_KEYS:
+            out |= k.fields
         return frozenset(out)
 
 
