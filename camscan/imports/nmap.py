@@ -316,6 +316,44 @@ def _refusal(filename: str, exc: BaseException) -> ImportFormatError:
     )
 
 
+# nmap writes every byte under 0x20 of a string as a character reference (nmap/nmap:xml.cc
+# escape() @db4aefdd: "&#x%x;"), so a script output carrying an ESC is written "&#x1b;", which
+# XML 1.0 forbids and expat refuses, ending the whole file there.  Such references (and those
+# to surrogates, U+FFFE/U+FFFF or beyond U+10FFFF) are read as U+FFFD instead.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_REF_TAIL = 16  # longer than any reference _CHAR_REF reads
+
+
+def _bad_ref(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    ok = (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+    return m.group(0) if ok else b"&#xFFFD;"
+
+
+class _CharRefs:
+    """A stream whose character references XML forbids read as U+FFFD (see _CHAR_REF)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._held = b""
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size if size and size > 0 else 1 << 16)
+        data = self._held + chunk
+        self._held = b""
+        if chunk:
+            amp = data.rfind(b"&", max(0, len(data) - _REF_TAIL))
+            if amp != -1 and b";" not in data[amp:]:
+                data, self._held = data[:amp], data[amp:]
+        out = _CHAR_REF.sub(_bad_ref, data)
+        return out if out or not self._held else self.read(size)
+
+
 def iter_nmap(stream: BinaryIO, filename: str = "nmap XML") -> Iterator[NmapHost | RecordError]:
     """Each host that was up, as soon as its ``</host>`` is read; broadcast pre-script
     findings attached by IP (a host only a broadcast script saw is yielded on its own at
@@ -327,7 +365,9 @@ def iter_nmap(stream: BinaryIO, filename: str = "nmap XML") -> Iterator[NmapHost
     hosts = 0
     root: Element | None = None
     try:
-        for event, el in SafeET.iterparse(stream, events=("start", "end"), parser=_NmapParser()):
+        for event, el in SafeET.iterparse(
+            _CharRefs(stream), events=("start", "end"), parser=_NmapParser()
+        ):
             if event == "start":
                 if root is None:
                     root = el

@@ -7,6 +7,7 @@ layout of nmap/nmap:output.cc print_xml_service."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from bench.imports import nmap_import_row
@@ -14,7 +15,8 @@ from camscan.app.ingest import import_file
 from camscan.fingerprint import load_engine
 from camscan.fingerprint.extract import extract
 from camscan.fingerprint.verdict import Verdict
-from camscan.imports.nmap import host_observations, parse_nmap_xml
+from camscan.imports import RecordError
+from camscan.imports.nmap import NmapHost, host_observations, iter_nmap, parse_nmap_xml
 from camscan.inventory import queries
 from camscan.inventory.db import open_inventory
 from camscan.observations import evidence_document
@@ -139,3 +141,28 @@ def test_a_broken_service_entry_is_one_error() -> None:
     ex = extract(doc)
     assert [e["probe"] for e in ex.errors] == ["nmap", "nmap", "nmap"]
     assert not [o for o in ex.observed if o.field.startswith("nmap.")]
+
+
+class _Trickle(io.BytesIO):
+    """A file that hands out at most 3 bytes a read (references split across reads)."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(3)
+
+
+def test_a_forbidden_character_reference_does_not_end_the_file() -> None:
+    # nmap writes an ESC in a script output or banner as "&#x1b;" (nmap/nmap:xml.cc escape()),
+    # which XML 1.0 forbids: before, expat stopped there and every later host was lost.
+    data = _xml(
+        '<service name="http" product="Hikvision IP camera httpd&#x1b;[31m&#0;&#65;" '
+        'method="probed" conf="10"/>',
+        '<service name="rtsp" product="Dahua IP camera rtspd" method="probed" conf="10"/>',
+    )
+    for stream in (io.BytesIO(data), _Trickle(data)):
+        items = list(iter_nmap(stream))
+        hosts = [h for h in items if isinstance(h, NmapHost)]
+        assert [h.ip for h in hosts] == ["10.9.0.1", "10.9.0.2"]
+        assert not [e for e in items if isinstance(e, RecordError)]
+        assert hosts[0].services[0].product == "Hikvision IP camera httpd\ufffd[31m\ufffdA"
+    v = _verdicts(data)
+    assert v["10.9.0.1"].manufacturer == "Hikvision" and v["10.9.0.2"].manufacturer == "Dahua"
