@@ -329,6 +329,13 @@ def build_rule(path: Path, raw: Any, known: RuleSet, default_field: str | None =
             f"rule {rule_id!r}: a status code never names a maker; match content only that "
             "vendor's reply carries (http.body, http.kv.*, isapi.*, a realm, a header)",
         )
+    if (names_maker or dt in CAMERA_TYPES) and fld in ("nmap.method", "nmap.conf"):
+        raise _fail(
+            path,
+            line,
+            f"rule {rule_id!r}: how nmap named a port (method, confidence) names no maker and "
+            "no camera; match nmap.product",
+        )
     if names_maker and fld == "ports.open" and strength >= DECIDING:
         raise _fail(path, line, f"rule {rule_id!r}: an open port alone never names a maker (weak)")
     source = _text(path, line, raw.get("source"), "source (a citation)")

@@ -10,10 +10,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from bench.imports import nmap_import_row
 from camscan.app.ingest import import_file
+from camscan.errors import FingerprintDataError
 from camscan.fingerprint import load_engine
 from camscan.fingerprint.extract import extract
+from camscan.fingerprint.rules import RuleSet, build_rule
 from camscan.fingerprint.verdict import Verdict
 from camscan.imports import RecordError
 from camscan.imports.nmap import NmapHost, host_observations, iter_nmap, parse_nmap_xml
@@ -166,3 +170,26 @@ def test_a_forbidden_character_reference_does_not_end_the_file() -> None:
         assert hosts[0].services[0].product == "Hikvision IP camera httpd\ufffd[31m\ufffdA"
     v = _verdicts(data)
     assert v["10.9.0.1"].manufacturer == "Hikvision" and v["10.9.0.2"].manufacturer == "Dahua"
+
+
+@pytest.mark.parametrize(
+    ("fld", "value", "asserts"),
+    [
+        ("nmap.method", "table", {"brand": "Hikvision"}),
+        ("nmap.conf", "3", {"device_type": "camera"}),
+    ],
+)
+def test_no_rule_may_name_a_maker_or_camera_from_how_nmap_named_a_port(
+    fld: str, value: str, asserts: dict[str, str]
+) -> None:
+    rule = {
+        "id": "test.nmap.method",
+        "field": fld,
+        "literal": value,
+        "asserts": asserts,
+        "strength": "weak",
+        "source": "tests/imports/test_nmap_services.py",
+        "examples": [{"value": value, "expect": asserts, "source": "test"}],
+    }
+    with pytest.raises(FingerprintDataError, match="names no maker and no camera"):
+        build_rule(Path("test.yaml"), rule, RuleSet())
