@@ -643,7 +643,7 @@ def ingest(
                 record_errors=report.record_errors,
             )
         )
-    rescore(inv)
+    rescore(inv, sites=[site])  # what it touched: the other sites' scores stand
     report.seconds = time.monotonic() - started
     return report
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from camscan.app.identify import identify_document
-from camscan.app.scores import rescore
+from camscan.app.scores import TouchWatch, rescore
 from camscan.discovery.records import HostResult, OnProgress, Progress, ScanOptions, ScanSummary
 from camscan.errors import DatabaseError
 from camscan.fingerprint.verdict import Verdict
@@ -231,6 +231,7 @@ def run(
     else:
         assert inv is not None
         inv.on_retry = retries.append  # what the server's failures said, first first
+        touched = TouchWatch.start(inv)  # the rescore covers the sites this scan touched
         sink = _InventorySink(inv, site, scope, recorded_options, notes)
     scan_id = sink.scan_id
     report = ScanReport(scan_id=scan_id, addresses=scope.size)
@@ -356,5 +357,10 @@ def run(
             return report
         from camscan.scoring import load_policy, load_vulns
 
-        rescore(inv, vulns=load_vulns(user_copy=vulns), default=load_policy(policy))
+        rescore(
+            inv,
+            vulns=load_vulns(user_copy=vulns),
+            default=load_policy(policy),
+            sites=touched.sites(inv, site),
+        )
     return report

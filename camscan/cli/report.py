@@ -28,9 +28,14 @@ def _money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.0f}"
 
 
-def _band_counts(devices: Sequence[DeviceRecord] | Sequence[dict[str, Any]]) -> str:
-    bands = [d.band if isinstance(d, DeviceRecord) else d.get("band") for d in devices]
-    counts = Counter(b for b in bands if b)
+def _band_counts(
+    devices: Sequence[DeviceRecord] | Sequence[dict[str, Any]] | Counter[str],
+) -> str:
+    if isinstance(devices, Counter):
+        counts = devices
+    else:
+        bands = [d.band if isinstance(d, DeviceRecord) else d.get("band") for d in devices]
+        counts = Counter(b for b in bands if b)
     return ", ".join(f"{b} {counts.get(b, 0)}" for b in ("P1", "P2", "P3", "P4"))
 
 
@@ -304,9 +309,8 @@ def _rescore_and_say(
 ) -> None:
     """Re-score with the policy in force for each site (after storing ``policy`` or going
     back to the default when asked), then say which policy, the bands, and what moved."""
-    from camscan.app.scores import policies_in_force, rescore, store_policy
+    from camscan.app.scores import policies_in_force, rescore_changes, store_policy
     from camscan.cli import settings
-    from camscan.scoring import band_moves
     from camscan.scoring.policy import load_policy
     from camscan.scoring.vulns import load_vulns
 
@@ -315,17 +319,16 @@ def _rescore_and_say(
         # load first: a broken file is refused before anything is stored
         store_policy(inv, load_policy(policy) if policy is not None else None, site)
     default = load_policy(settings.policy_path())
-    before = queries.list_devices(inv)
-    n = rescore(inv, vulns=load_vulns(user_copy=settings.vulns_path()), default=default)
-    devices = queries.list_devices(inv)
+    # streamed: the bands and the moves are gathered chunk by chunk, no device list held
+    done = rescore_changes(inv, vulns=load_vulns(user_copy=settings.vulns_path()), default=default)
     in_force = policies_in_force(inv, default=default)
     used = sorted({p.describe() for p in in_force.values()})
     if len(used) <= 1:
         what = f"policy {used[0]}" if used else f"policy {default.describe()}"
     else:
         what = "policies " + "; ".join(f"{text(k)}: {v.describe()}" for k, v in in_force.items())
-    click.echo(f"scored {n} devices with {what}: {_band_counts(devices)}")
-    moves = band_moves(before, devices)
+    click.echo(f"scored {done.scored} devices with {what}: {_band_counts(done.bands)}")
+    moves = done.moves
     if moves:
         click.echo(f"{len(moves)} device{'' if len(moves) == 1 else 's'} changed band:")
     for mv in moves:

@@ -9,15 +9,17 @@ interrupted scan keeps every device found so far.  Functions take an open
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import uuid as uuidlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import case, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, case, func, select, text, update
+from sqlalchemy.orm import Session, contains_eager
 
 from camscan import __version__
 from camscan.errors import UsageError
@@ -25,8 +27,15 @@ from camscan.inventory import models as m
 from camscan.inventory.db import Inventory
 from camscan.inventory.identity import IdentityKeys, conflicts
 from camscan.inventory.models_sensors import ScanSensor
-from camscan.inventory.queries import VERDICT_FIELDS, find_device, presence, resolve_site
+from camscan.inventory.queries import (
+    VERDICT_FIELDS,
+    device_record,
+    find_device,
+    presence,
+    resolve_site,
+)
 from camscan.inventory.queries import scan_scope as _scan_scope
+from camscan.inventory.records import DeviceRecord
 from camscan.inventory.spool import pid_alive
 from camscan.observations import Observation
 from camscan.probes import evidence_keys, udp_ports
@@ -566,26 +575,85 @@ def set_tags(
         return len(devices)
 
 
-def store_scores(inv: Inventory, scores: Iterable[tuple[int, float, str, list[Any]]]) -> None:
-    """Save (device id, score, band, factors) for many devices in one transaction, in id
-    order (two sensors rescoring at once take the rows' locks in one order; a collision
-    left is tried again)."""
-    rows = sorted(scores, key=lambda r: r[0])
+ScoreRow = tuple[float, str, list[Any]]  # a score: value, band, factors
 
-    def work(s: Session) -> None:
-        for i in range(0, len(rows), 1000):  # one query a thousand devices, not one each
-            chunk = rows[i : i + 1000]
-            found = {
-                d.id: d
-                for d in s.scalars(select(m.Device).where(m.Device.id.in_([r[0] for r in chunk])))
-            }
-            for dev_id, value, band, factors in chunk:
-                dev = found.get(dev_id)
-                if dev is not None:
-                    dev.score, dev.band, dev.score_factors = value, band, factors
-        # (the flush updates rows in primary-key order: SQLAlchemy's unit of work sorts them)
 
-    inv.transact(work)
+def store_scores(
+    inv: Inventory,
+    score: Callable[[DeviceRecord], ScoreRow],
+    *,
+    sites: Sequence[str] | None = None,
+    chunk: int = 1000,
+    on_chunk: Callable[[list[tuple[DeviceRecord, ScoreRow]]], None] | None = None,
+) -> int:
+    """Score every device (of ``sites``: stored names) with ``score`` and save what changed;
+    returns how many were scored.
+
+    Devices are read ``chunk`` at a time in id order (keyset pagination: ``id >`` the last
+    one), scored and written back in one transaction per chunk, and the chunk's objects
+    dropped before the next: memory holds one chunk, whatever the size of the inventory.
+    A row is written only when its score, band or factors differ from the stored ones, so
+    a rescore that changes nothing takes no row locks.  Rows are locked in id order (two
+    sensors rescoring at once take them in one order; a collision left is tried again).
+    ``on_chunk`` gets each committed chunk: (the record as it was read, its new score)."""
+    if sites is not None and not sites:
+        return 0
+    last = 0
+    total = 0
+    while True:
+        done = inv.transact(
+            partial(_score_chunk, after=last, sites=sites, chunk=chunk, score=score)
+        )
+        if not done:
+            return total
+        total += len(done)
+        last = done[-1][0].id
+        if on_chunk is not None:
+            on_chunk(done)
+
+
+_DEVICE = cast(Table, m.Device.__table__)
+_WRITE_SCORE = (
+    update(_DEVICE)
+    .where(_DEVICE.c.id == bindparam("dev_id"))
+    .values(score=bindparam("score"), band=bindparam("band"), score_factors=bindparam("factors"))
+)
+
+
+def _score_chunk(
+    s: Session,
+    *,
+    after: int,
+    sites: Sequence[str] | None,
+    chunk: int,
+    score: Callable[[DeviceRecord], ScoreRow],
+) -> list[tuple[DeviceRecord, ScoreRow]]:
+    """One chunk of :func:`store_scores`: the next ``chunk`` devices after id ``after``."""
+    q = (
+        select(m.Device)
+        .join(m.Device.site)
+        .options(contains_eager(m.Device.site))
+        .where(m.Device.id > after)
+    )
+    if sites is not None:
+        q = q.where(m.Site.name.in_(list(sites)))
+    records = [device_record(d) for d in s.scalars(q.order_by(m.Device.id).limit(chunk))]
+    s.expunge_all()  # the records hold what scoring reads; the ORM objects go now
+    done = [(r, score(r)) for r in records]
+    changed = [
+        {"dev_id": r.id, "score": new[0], "band": new[1], "factors": new[2]}
+        for r, new in done
+        if (r.score, r.band) != new[:2] or r.score_factors != _as_stored(new[2])
+    ]
+    if changed:
+        s.execute(_WRITE_SCORE, changed)
+    return done
+
+
+def _as_stored(value: list[Any]) -> list[Any]:
+    """``value`` as the JSON column gives it back (tuples become lists, keys strings)."""
+    loaded: list[Any] = json.loads(json.dumps(value))
+    return loaded
 
 
 # --- the policy in force per site ------------------------------------------------------
