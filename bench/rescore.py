@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as `python bench/rescore.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.dashboard import KINDS, SITES  # noqa: E402
+from bench.dashboard import KINDS, SITES, _free_port  # noqa: E402
 from bench.measure import run_measured  # noqa: E402
 
 COPY_BATCH = 5000
@@ -83,7 +82,7 @@ def build_inventory(db: Path | str, devices: int, sites: int = SITES) -> None:
         if n <= 0:
             break
         scan = repo.start_scan(inv, f"Site {s + 1:02d}", {"targets": []}, {"bench": True})
-        hosts = []
+        hosts: list[tuple[str | None, str | None, list[Any], Verdict]] = []
         for k, (maker, brand, model, kind, firmware) in enumerate(KINDS[: min(n, len(KINDS))]):
             verdict = Verdict(
                 is_camera=kind != "not_camera",
@@ -172,12 +171,6 @@ def run(devices: int, work: Path) -> RescoreBench:
         server.terminate()
         server.wait(10)
     return RescoreBench(devices, round(built, 1), steps)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main(argv: list[str] | None = None) -> int:
