@@ -12,6 +12,7 @@ from typing import Any
 
 from camscan.protocols import ParseError
 from camscan.protocols._common import b64decode, normalise_mac, to_text
+from camscan.protocols.dhcp import MAX_OPTIONS, parse_options
 from camscan.protocols.dhip import parse_dhip
 from camscan.protocols.http import favicon_of, parse_http_response
 from camscan.protocols.nmapservice import parse_nmap_service
@@ -360,6 +361,35 @@ def _onvif(doc: dict[str, Any], ex: Extracted) -> None:
             _single({"onvif": entry}, "onvif", parse_onvif_device_information, ex)
 
 
+DHCP_TEXT = ("hostname", "vendor_class", "param_list", "client_id")
+
+
+def _dhcp(doc: dict[str, Any], ex: Extracted) -> None:
+    """A DHCP client's options: decoded from ``raw_b64`` (the options as seen) when present,
+    else the entry's own values (a lease import carries only the hostname)."""
+    for i, entry in _entries(doc, "dhcp", ex):
+        values: dict[str, str] = {}
+        if entry.get("raw_b64") is not None:
+            try:
+                raw = b64decode(entry["raw_b64"], what="dhcp.raw_b64")
+            except ParseError as err:
+                ex.error("dhcp", err)
+            else:
+                opts = parse_options(raw[:MAX_OPTIONS])
+                values = opts.record()
+                for note in opts.notes:
+                    ex.error("dhcp", note)
+        for key in DHCP_TEXT:
+            value = entry.get(key)
+            if key in values or value is None:
+                continue
+            if not isinstance(value, str):
+                ex.error("dhcp", f"{key}: expected text, got {type(value).__name__}")
+                continue
+            values[key] = to_text(value[:1024], what=f"dhcp.{key}")
+        ex.add(f"dhcp[{i}]", [(f"dhcp.{k}", v) for k, v in values.items()])
+
+
 def _nmap(doc: dict[str, Any], ex: Extracted) -> None:
     """nmap's -sV reading of each port, from an import (the product fields only when nmap
     probed the port: camscan/protocols/nmapservice.py)."""
@@ -397,7 +427,7 @@ def extract(doc: dict[str, Any]) -> Extracted:
             ex.macs.append((norm, "mac"))
         else:
             ex.error("mac", f"not a MAC address: {to_text(str(mac))[:40]!r}", field="mac")
-    for step in (_ports, _http, _rtsp, _wsd, _sadp, _dhip, _ssdp, _tls, _mdns, _onvif):
+    for step in (_ports, _http, _rtsp, _wsd, _sadp, _dhip, _ssdp, _tls, _mdns, _onvif, _dhcp):
         try:
             step(doc, ex)
         except (ParseError, RecursionError, MemoryError) as err:  # last-resort guard

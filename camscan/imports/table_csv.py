@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from camscan.imports import Format, ImportedHost, ImportFormatError, ReadContext, RecordError
 from camscan.imports._lines import MAX_LINE, ip_of, mac_of, text_lines
+from camscan.observations import Observation
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ip": (
@@ -52,6 +53,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "port": ("port", "ports", "interface", "switchport", "portname", "ifname"),
 }
 EXPECTED = "IP (ip, ip address, client ip address) and/or MAC (mac, mac address, hwaddr, unique id)"
+
+
+def dhcp_hostname(ip: str | None, hostname: str | None) -> tuple[Observation, ...]:
+    """The ``dhcp`` observation of a lease row's host name (the client's option 12 as the
+    server recorded it; docs/evidence.md), so the fingerprint rules read it too."""
+    if not hostname:
+        return ()
+    return (Observation("dhcp", ip or "", meta={"hostname": hostname, "source": "import"}),)
 
 
 def _key(name: str) -> str:
@@ -126,10 +135,12 @@ def _read(stream: BinaryIO, context: ReadContext) -> Iterator[ImportedHost | Rec
         if ip is None and mac is None:
             yield RecordError(f"line {number}", "neither an IP nor a MAC address")
             continue
+        hostname = cell("hostname")[:255] or None
         yield ImportedHost(
             ip=ip,
             mac=mac,
-            hostname=cell("hostname")[:255] or None,
+            observations=dhcp_hostname(ip, hostname),
+            hostname=hostname,
             vlan=cell("vlan")[:40] or None,
             switch_port=cell("port")[:80] or None,
             where=f"line {number}",

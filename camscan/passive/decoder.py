@@ -8,7 +8,7 @@ engine identify it:
 what is read            when it is kept                             observation
 ======================  ==========================================  ======================
 ARP (RFC 826)           any request or reply with a sender address  ``arp`` meta ``mac``
-DHCP (RFC 2131/2132)    a client's options, tied to its MAC         ``arp`` meta ``dhcp``
+DHCP (RFC 2131/2132)    a client's options, tied to its MAC         ``dhcp`` raw options
 WS-Discovery (3702)     Hello, Bye, ProbeMatches, ResolveMatches    ``wsdiscovery`` raw
 SADP (37020)            ProbeMatch and Hello XML, not inquiries     ``sadp`` raw
 DHIP (37810)            replies carrying ``deviceInfo``             ``dahua_discovery``
@@ -54,6 +54,7 @@ from camscan.passive import dhcp as dhcp_mod
 from camscan.passive import tls as tls_mod
 from camscan.passive.packets import PROTO_TCP, PROTO_UDP, TCP_ACK, TCP_SYN, Malformed, decode
 from camscan.passive.streams import Flow, FlowTable, Half
+from camscan.protocols.dhcp import MAX_OPTIONS
 
 WSD_PORT = 3702
 SADP_PORT = 37020
@@ -61,6 +62,7 @@ DHIP_PORT = 37810
 SSDP_PORT = 1900
 MDNS_PORT = 5353
 DHCP_PORTS = frozenset({67, 68})
+PENDING_DHCP = 4  # a client's messages kept until its address is known (DISCOVER, REQUEST...)
 _WSD_KEEP = re.compile(rb"discovery/(Hello|Bye|ProbeMatches|ResolveMatches)\b")
 _SADP_KEEP = re.compile(rb"<(ProbeMatch|Hello)[\s>]")
 _REQUEST = re.compile(rb"^([A-Z_]{3,20}) (\S{1,2048}) (?:HTTP|RTSP)/\d\.\d\r?$", re.M)
@@ -118,6 +120,14 @@ class HostRecord:
 InScope = Callable[[str], bool]
 
 
+@dataclass(frozen=True, slots=True)
+class DhcpSeen:
+    """One client message's options (verbatim) and what they say, until its address is known."""
+
+    raw: bytes
+    record: dict[str, str]
+
+
 @dataclass
 class Stats:
     """Counters of one session: what was read, kept and skipped."""
@@ -150,7 +160,7 @@ class PassiveDecoder:
         self.limits = limits or Limits()
         self.hosts: dict[str, HostRecord] = {}
         self.stats = Stats()
-        self.dhcp: dict[str, dict[str, str]] = {}  # MAC -> the client's own options
+        self.dhcp: dict[str, list[DhcpSeen]] = {}  # MAC -> its client messages, not yet tied
         self.dhcp_ip: dict[str, str] = {}  # MAC -> the address DHCP tied it to
         self.mac_ip: dict[str, str] = {}  # MAC -> the address its ARP claimed first
         self._scope_cache: dict[str, bool] = {}
@@ -163,6 +173,7 @@ class PassiveDecoder:
         )
         self._now: float | None = None
         self.kept_bytes = 0
+        self.pending_bytes = 0  # options of DHCP clients whose address is not known yet
 
     # -- input -------------------------------------------------------------------------------
 
@@ -268,7 +279,7 @@ class PassiveDecoder:
         self.stats.kept[obs.probe] += 1
         return True
 
-    def _arp(self, ip: str, mac: str, dhcp: dict[str, str] | None = None) -> None:
+    def _arp(self, ip: str, mac: str) -> None:
         if not self._scoped(ip):
             return
         host = self._host(ip)
@@ -281,14 +292,8 @@ class PassiveDecoder:
             return
         if len(self.mac_ip) < self.limits.max_hosts:
             self.mac_ip.setdefault(mac, ip)
-        if dhcp is None and host.hostname is None:
-            dhcp = self.dhcp.get(mac)  # the client asked DHCP before it spoke ARP
-        meta: dict[str, object] = {"mac": mac}
-        if dhcp:
-            meta["dhcp"] = dhcp
-            if dhcp.get("hostname") and host.hostname is None:
-                host.hostname = dhcp["hostname"]
-        self._add(Observation("arp", ip, meta=meta))
+        self._add(Observation("arp", ip, meta={"mac": mac}))
+        self._tie_dhcp(ip, mac)  # the client asked DHCP before it spoke ARP
 
     # -- UDP ---------------------------------------------------------------------------------
 
@@ -327,22 +332,39 @@ class PassiveDecoder:
         msg = dhcp_mod.parse_dhcp(data)
         if msg.mac is None:
             return
-        if msg.op == 1:
-            rec = msg.record()
-            if rec:
-                old = self.dhcp.setdefault(msg.mac, {})
-                if len(self.dhcp) <= self.limits.max_hosts:
-                    old.update(rec)
-                else:
-                    self.dhcp.pop(msg.mac, None)
+        for note in msg.options.notes:
+            self.stats.malformed[f"DHCP {note.split(' (')[0]}"] += 1
+        if msg.op == 1 and msg.record():
+            pending = self.dhcp.get(msg.mac)
+            if pending is None and len(self.dhcp) < self.limits.max_hosts:
+                pending = self.dhcp[msg.mac] = []
+            raw = msg.options_raw[: min(self.limits.max_bytes, MAX_OPTIONS)]
+            if (
+                pending is not None
+                and len(pending) < PENDING_DHCP
+                and self.pending_bytes + len(raw) <= self.limits.total_bytes // 8
+            ):
+                pending.append(DhcpSeen(raw, msg.record()))
+                self.pending_bytes += len(raw)
         ip = msg.client_ip
         if ip and len(self.dhcp_ip) < self.limits.max_hosts:
             self.dhcp_ip[msg.mac] = ip
         ip = ip or self.dhcp_ip.get(msg.mac) or self.mac_ip.get(msg.mac)
-        if ip and msg.mac in self.dhcp:
-            self._arp(ip, msg.mac, self.dhcp[msg.mac])
-        elif ip and msg.op == 2:
+        if ip and (msg.mac in self.dhcp or msg.op == 2):
             self._arp(ip, msg.mac)
+
+    def _tie_dhcp(self, ip: str, mac: str) -> None:
+        """The ``dhcp`` observations of a client whose address is now known: its own options,
+        verbatim, with what they say decoded (docs/evidence.md)."""
+        host = self.hosts.get(ip)
+        if host is None or host.mac != mac:
+            return
+        for seen in self.dhcp.pop(mac, []):
+            self.pending_bytes -= len(seen.raw)
+            meta: dict[str, object] = {**seen.record, "source": "capture"}
+            self._add(Observation("dhcp", ip, raw=seen.raw, meta=meta))
+            if seen.record.get("hostname") and host.hostname is None:
+                host.hostname = seen.record["hostname"]
 
     # -- TCP ---------------------------------------------------------------------------------
 

@@ -2,12 +2,8 @@
 
 Layout (RFC 2131 section 2, figure 1): op, htype, hlen, hops, xid, secs, flags, ciaddr,
 yiaddr, siaddr, giaddr, chaddr (16 octets), sname (64), file (128), then the magic cookie
-99.130.83.99 and the options (RFC 2132 section 2: code, length, data; 0 pads, 255 ends).
-An option may be split into several instances that are concatenated (RFC 3396 section 5).
-Options read: 12 Host Name (RFC 2132 3.14), 50 Requested IP Address (9.1), 53 DHCP Message
-Type (9.6), 55 Parameter Request List (9.8), 60 Vendor class identifier (9.13), 61 Client
-identifier (9.14).  Option 52 (overload, 9.3) moving options into sname/file is not
-followed: clients do not send it, and servers' replies carry nothing read here.
+99.130.83.99 and the options, decoded by camscan/protocols/dhcp.py (the same parser the
+fingerprint extractor reads a ``dhcp`` evidence entry's raw options with).
 """
 
 from __future__ import annotations
@@ -17,6 +13,7 @@ import struct
 from dataclasses import dataclass
 
 from camscan.passive.packets import Malformed, mac_text
+from camscan.protocols.dhcp import DhcpOptions, parse_options
 
 MAGIC = b"\x63\x82\x53\x63"
 OPTIONS_AT = 240
@@ -30,7 +27,6 @@ MESSAGE_TYPES = {
     7: "DHCPRELEASE",
     8: "DHCPINFORM",
 }
-MAX_TEXT = 255  # one option's data is at most 255 octets; concatenated ones are cut here
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +37,21 @@ class Dhcp:
     mac: str | None  # chaddr, when htype is Ethernet
     ciaddr: str
     yiaddr: str
-    message_type: str | None
-    requested_ip: str | None
-    hostname: str | None
-    vendor_class: str | None
-    parameter_list: tuple[int, ...]
-    client_id: str | None  # hex
+    options_raw: bytes  # the options field after the magic cookie, verbatim
+    options: DhcpOptions
+
+    @property
+    def message_type(self) -> str | None:
+        code = self.options.message_type
+        return None if code is None else MESSAGE_TYPES.get(code, f"type {code}")
+
+    @property
+    def requested_ip(self) -> str | None:
+        return self.options.requested_ip
+
+    @property
+    def hostname(self) -> str | None:
+        return self.options.hostname
 
     @property
     def client_ip(self) -> str | None:
@@ -62,24 +67,12 @@ class Dhcp:
 
     def record(self) -> dict[str, str]:
         """The client's own options as text (what a device says about itself)."""
-        out: dict[str, str] = {}
-        if self.hostname:
-            out["hostname"] = self.hostname
-        if self.vendor_class:
-            out["vendor_class"] = self.vendor_class
-        if self.parameter_list:
-            out["parameter_list"] = ",".join(map(str, self.parameter_list))
-        if self.client_id:
-            out["client_id"] = self.client_id
-        return out
-
-
-def _text(data: bytes) -> str:
-    return data[:MAX_TEXT].replace(b"\x00", b"").decode("utf-8", "replace").strip()
+        return self.options.record()
 
 
 def parse_dhcp(payload: bytes) -> Dhcp:
-    """Parse a DHCP message (UDP 67/68); :class:`Malformed` when it is not one."""
+    """Parse a DHCP message (UDP 67/68); :class:`Malformed` when it is not one.  Options
+    cut off or overlong are read as far as they go (camscan/protocols/dhcp.py)."""
     if len(payload) < OPTIONS_AT:
         raise Malformed("short DHCP message")
     if payload[236:240] != MAGIC:
@@ -89,39 +82,8 @@ def parse_dhcp(payload: bytes) -> Dhcp:
         raise Malformed("DHCP op neither request nor reply")
     ciaddr, yiaddr = (socket.inet_ntoa(payload[i : i + 4]) for i in (12, 16))
     mac = mac_text(payload[28:34]) if htype == 1 and hlen == 6 else None
-    opts: dict[int, bytes] = {}
-    i = OPTIONS_AT
-    while i < len(payload):
-        code = payload[i]
-        if code == 0:
-            i += 1
-            continue
-        if code == 255:
-            break
-        if i + 1 >= len(payload):
-            raise Malformed("DHCP option cut off")
-        n = payload[i + 1]
-        data = payload[i + 2 : i + 2 + n]
-        if len(data) < n:
-            raise Malformed("DHCP option cut off")
-        if len(opts.get(code, b"")) < 1024:  # RFC 3396: split options are concatenated
-            opts[code] = opts.get(code, b"") + data
-        i += 2 + n
-    mtype = opts.get(53, b"")
-    req = opts.get(50, b"")
-    cid = opts.get(61, b"")
-    return Dhcp(
-        op=op,
-        mac=mac,
-        ciaddr=ciaddr,
-        yiaddr=yiaddr,
-        message_type=MESSAGE_TYPES.get(mtype[0], f"type {mtype[0]}") if mtype else None,
-        requested_ip=socket.inet_ntoa(req[:4]) if len(req) >= 4 else None,
-        hostname=_text(opts[12]) or None if 12 in opts else None,
-        vendor_class=_text(opts[60]) or None if 60 in opts else None,
-        parameter_list=tuple(opts.get(55, b"")[:MAX_TEXT]),
-        client_id=cid[:64].hex() if cid else None,
-    )
+    raw = payload[OPTIONS_AT:]
+    return Dhcp(op, mac, ciaddr, yiaddr, raw, parse_options(raw))
 
 
 def build(

@@ -168,6 +168,18 @@ def _plan(o: Observation) -> dict[str, Any]:
     return dict(o.meta)
 
 
+def _dhcp(o: Observation) -> dict[str, Any]:
+    entry: dict[str, Any] = {k: o.meta[k] for k in DHCP_ENTRY_KEYS if o.meta.get(k)}
+    if o.raw:
+        entry["raw_b64"] = base64.b64encode(o.raw).decode("ascii")
+    return entry
+
+
+# What a DHCP client says about itself (RFC 2132 options 12, 60, 55, 61) and where it was read
+# (``capture``: a listen session or pcap; ``import``: a lease table).
+DHCP_ENTRY_KEYS = ("hostname", "vendor_class", "param_list", "client_id", "source")
+
+
 HTTP_FIELDS = frozenset(
     {
         "http.status",
@@ -410,6 +422,14 @@ REGISTRY: list[Probe] = [
 
 # Keys that are no probe's own: the host plan's record, and scan-level failures.
 PLAN_KEY = EvidenceKey("plan", _plan, "object")
+# Passive-only sources: heard by `camscan listen`, read from a capture or an import, never
+# asked by a scan (they belong to no Probe, so the planner cannot schedule them).
+DHCP_KEY = EvidenceKey(
+    "dhcp",
+    _dhcp,
+    fields=frozenset({"dhcp.hostname", "dhcp.vendor_class", "dhcp.param_list", "dhcp.client_id"}),
+)
+PASSIVE_KEYS: tuple[EvidenceKey, ...] = (DHCP_KEY,)
 SCAN_KEY = EvidenceKey("scan", None, "none")
 # Import-only: nmap's -sV reading of a port (camscan/imports/nmap.py), never scheduled by a scan.
 NMAP_KEY = EvidenceKey(
@@ -449,6 +469,7 @@ def default_names() -> tuple[str, ...]:
 def evidence_keys() -> dict[str, EvidenceKey]:
     """Observation.probe -> its evidence key, for every probe plus ``plan`` and ``scan``."""
     out = {k.key: k for p in REGISTRY for k in p.evidence}
+    out.update((k.key, k) for k in PASSIVE_KEYS)
     out[PLAN_KEY.key] = PLAN_KEY
     out[SCAN_KEY.key] = SCAN_KEY
     out.update((k.key, k) for k in IMPORT_KEYS)
@@ -456,7 +477,7 @@ def evidence_keys() -> dict[str, EvidenceKey]:
 
 
 def observation_names() -> tuple[str, ...]:
-    """Every Observation.probe value a scan can store."""
+    """Every Observation.probe value a scan, a listen session or an import can store."""
     return tuple(evidence_keys())
 
 
@@ -492,6 +513,8 @@ class RuleFields:
     @staticmethod
     def all() -> frozenset[str]:
         out: set[str] = set(DERIVED_FIELDS)
+        for k in PASSIVE_KEYS:
+            out |= k.fields
         for p in REGISTRY:
             for k in p.evidence:
                 out |= k.fields

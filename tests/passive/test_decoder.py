@@ -94,13 +94,16 @@ def test_dhcp_options_tied_to_the_address_the_server_acknowledged() -> None:
     )
     host = dec.hosts[DEV]
     assert host.mac == "9c:8e:cd:01:02:03" and host.hostname == "axis-accc8e3a0a8f"
-    rec = host.observations[-1].meta["dhcp"]
-    assert rec == {
+    (obs,) = [o for o in host.observations if o.probe == "dhcp"]
+    assert obs.raw == discover[240:]  # the options as sent, verbatim
+    assert dict(obs.meta) == {
         "hostname": "axis-accc8e3a0a8f",
         "vendor_class": "udhcp 1.19.4",
-        "parameter_list": "1,3,6,12,15,28,42",
+        "param_list": "1,3,6,12,15,28,42",
         "client_id": "019c8ecd010203",
+        "source": "capture",
     }
+    assert "dhcp" not in host.observations[0].meta  # the ARP record carries the MAC only
     assert host.imported().hostname == "axis-accc8e3a0a8f"
 
 
@@ -112,7 +115,9 @@ def test_dhcp_options_tied_by_the_mac_arp_gave_an_address(arp_first: bool) -> No
     frames = [arp(DEV), discover] if arp_first else [discover, arp(DEV)]
     host = run(frames).hosts[DEV]
     assert host.hostname == "IPC-HFW2228M"
-    assert any(o.meta.get("dhcp", {}).get("hostname") for o in host.observations)
+    assert [o.meta.get("hostname") for o in host.observations if o.probe == "dhcp"] == [
+        "IPC-HFW2228M"
+    ]
 
 
 def test_dhcp_requested_address_and_cut_options() -> None:
@@ -121,7 +126,8 @@ def test_dhcp_requested_address_and_cut_options() -> None:
     assert dec.hosts[DEV].hostname == "cam1"
     cut = req[: req.index(b"cam1") + 2]  # option 12 says 4 octets, 2 arrive
     dec = run([udp_frame("0.0.0.0", "255.255.255.255", 68, 67, cut)])
-    assert not dec.hosts and dec.stats.malformed["DHCP option cut off"] == 1
+    # read up to the cut (53, 50): nothing the client says of itself, so nothing recorded
+    assert not dec.hosts and dec.stats.malformed["DHCP option 12 cut off"] == 1
     with pytest.raises(Malformed):
         dhcp.parse_dhcp(b"\x01" * 300)  # no magic cookie
 
