@@ -121,3 +121,16 @@ def scored_site(tmp_path: Path) -> Iterator[sample_site.Site]:
     rescore(s.inv, today=sample_site.TODAY)
     yield s
     s.inv.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_spool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Scans run by the tests (in process or as `camscan` subprocesses) spool into a
+    folder of the run, not the data directory of whoever runs the suite."""
+    before = os.environ.get("CAMSCAN_SPOOL_DIR")
+    os.environ["CAMSCAN_SPOOL_DIR"] = str(tmp_path_factory.mktemp("spool"))
+    yield
+    if before is None:
+        os.environ.pop("CAMSCAN_SPOOL_DIR", None)
+    else:
+        os.environ["CAMSCAN_SPOOL_DIR"] = before

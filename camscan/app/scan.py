@@ -105,14 +105,22 @@ class _InventorySink:
     """Hosts into the inventory, each spooled locally first (camscan/inventory/spool.py)."""
 
     def __init__(
-        self, inv: Inventory, site: str, scope: Scope, recorded: dict[str, Any], notes: list[str]
+        self,
+        inv: Inventory,
+        site: str,
+        scope: Scope,
+        recorded: dict[str, Any],
+        notes: list[str],
+        spool_dir: Path | None = None,
     ) -> None:
         from camscan.inventory import spool
 
         self.inv = inv
         self.notes = notes
         try:
-            notes.extend(spool.recover(inv))  # what killed sensors left, before reaping
+            notes.extend(
+                spool.recover(inv, folder=spool_dir)
+            )  # what killed sensors left, before reaping
         except DatabaseError as err:  # the spools stay for the next run
             notes.append(f"spooled hosts of an earlier scan not stored yet: {err}")
         repo.reap_interrupted(inv)
@@ -121,7 +129,7 @@ class _InventorySink:
         self.spool: spool.Spool | None = None
         try:
             self.spool = spool.Spool.create(
-                spool.inventory_key(inv.where), uuid, self.scan_id, site
+                spool.inventory_key(inv.where), uuid, self.scan_id, site, spool_dir
             )
         except OSError as err:
             notes.append(f"no local spool ({err.strerror or err}): hosts go to the inventory only")
@@ -207,6 +215,7 @@ def run(
     vulns: Path | None = None,
     bundle: Path | None = None,
     patience: float | None = None,
+    spool_dir: Path | None = None,
 ) -> ScanReport:
     """Run one scan to the inventory; returns its report (status incomplete if interrupted).
 
@@ -232,7 +241,7 @@ def run(
         assert inv is not None
         inv.on_retry = retries.append  # what the server's failures said, first first
         touched = TouchWatch.start(inv)  # the rescore covers the sites this scan touched
-        sink = _InventorySink(inv, site, scope, recorded_options, notes)
+        sink = _InventorySink(inv, site, scope, recorded_options, notes, spool_dir)
     scan_id = sink.scan_id
     report = ScanReport(scan_id=scan_id, addresses=scope.size)
     started = time.monotonic()

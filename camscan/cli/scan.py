@@ -243,6 +243,7 @@ def scan(
             on_progress=progress.update,
             on_device=progress.device,
             fingerprints=settings.fingerprints_dir(),
+            spool_dir=settings.spool_dir(),
             event_loop=settings.event_loop(),
             policy=settings.policy_path(),
             vulns=settings.vulns_path(),

@@ -11,10 +11,12 @@ __all__ = [
     "EVENT_LOOP_ENV",
     "FINGERPRINTS_ENV",
     "POLICY_ENV",
+    "SPOOL_ENV",
     "VULNS_ENV",
     "event_loop",
     "fingerprints_dir",
     "policy_path",
+    "spool_dir",
     "vulns_path",
 ]
 
@@ -22,6 +24,7 @@ FINGERPRINTS_ENV = "CAMSCAN_FINGERPRINTS"  # a rule directory instead of the shi
 POLICY_ENV = "CAMSCAN_POLICY"  # a policy file laid over the default policy
 VULNS_ENV = "CAMSCAN_VULNS"  # a vulnerability data file instead of the shipped/updated one
 EVENT_LOOP_ENV = "CAMSCAN_EVENT_LOOP"  # "asyncio": the standard event loop, not uvloop
+SPOOL_ENV = "CAMSCAN_SPOOL_DIR"  # where a sensor spools finished hosts (docs/sensors.md)
 
 
 def _path(name: str) -> Path | None:
@@ -42,6 +45,11 @@ def policy_path() -> Path | None:
 def vulns_path() -> Path | None:
     """``$CAMSCAN_VULNS``, or None for the newer of the shipped and the updated data."""
     return _path(VULNS_ENV)
+
+
+def spool_dir() -> Path | None:
+    """``$CAMSCAN_SPOOL_DIR``, or None for ``spool`` in camscan's data directory."""
+    return _path(SPOOL_ENV)
 
 
 def event_loop() -> Literal["uvloop", "asyncio"]:

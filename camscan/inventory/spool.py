@@ -118,11 +118,11 @@ def dumps(record: Mapping[str, Any]) -> str:
 # --- the spool ----------------------------------------------------------------------------
 
 
-def spool_dir() -> Path:
-    """$CAMSCAN_SPOOL_DIR, else ``spool`` in camscan's data directory (platformdirs)."""
-    env = os.environ.get("CAMSCAN_SPOOL_DIR")
-    if env:
-        return Path(env)
+def spool_dir(folder: Path | None = None) -> Path:
+    """``folder`` when given (the CLI passes $CAMSCAN_SPOOL_DIR), else ``spool`` in camscan's
+    data directory (platformdirs)."""
+    if folder is not None:
+        return folder
     from platformdirs import user_data_path
 
     return user_data_path("camscan", appauthor=False) / "spool"
@@ -142,12 +142,14 @@ class Spool:
     count: int = 0
 
     @classmethod
-    def create(cls, key: str, uuid: str, scan_id: int, site: str) -> Spool:
+    def create(
+        cls, key: str, uuid: str, scan_id: int, site: str, folder: Path | None = None
+    ) -> Spool:
         """A new spool for scan ``uuid``, locked by this process (OSError if the data
         directory cannot be written: the scan then runs without one)."""
-        folder = spool_dir() / key
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{uuid}.jsonl"
+        where = spool_dir(folder) / key
+        where.mkdir(parents=True, exist_ok=True)
+        path = where / f"{uuid}.jsonl"
         f = path.open("a", encoding="ascii")
         if fcntl is not None:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -231,13 +233,13 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def orphans(key: str) -> Iterator[Orphan]:
+def orphans(key: str, folder: Path | None = None) -> Iterator[Orphan]:
     """The spools of inventory ``key`` that no running sensor holds, each locked by this
     process while the caller replays it (the caller removes the file when done)."""
-    folder = spool_dir() / key
-    if not folder.is_dir():
+    where = spool_dir(folder) / key
+    if not where.is_dir():
         return
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in sorted(where.glob("*.jsonl")):
         try:
             f = path.open("a", encoding="ascii")
         except OSError:
@@ -259,7 +261,7 @@ def orphans(key: str) -> Iterator[Orphan]:
             f.close()
 
 
-def recover(inv: Inventory, *, batch: int = 256) -> list[str]:
+def recover(inv: Inventory, *, batch: int = 256, folder: Path | None = None) -> list[str]:
     """Replay the orphaned spools of ``inv`` (sensors killed, or that gave up on the server)
     into it: each host the inventory does not hold yet, once, then close the scan as the
     sensor ended it (``incomplete`` when it never said).  Returns one line per spool."""
@@ -269,7 +271,7 @@ def recover(inv: Inventory, *, batch: int = 256) -> list[str]:
     from camscan.inventory.models_sensors import ScanSensor
 
     notes: list[str] = []
-    for orphan in orphans(inventory_key(inv.where)):
+    for orphan in orphans(inventory_key(inv.where), folder):
         uuid = str(orphan.header.get("uuid"))
         with inv.session() as s:
             row = s.scalars(select(ScanSensor).where(ScanSensor.uuid == uuid)).first()

@@ -272,7 +272,7 @@ def test_the_documented_roles_run_a_sensor(tmp_path: Path) -> None:
 
 
 def test_a_server_gone_for_good_leaves_the_spool_for_the_next_run(
-    own_server: OwnServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    own_server: OwnServer, tmp_path: Path
 ) -> None:
     """The server stops mid-scan and stays away past the last write's patience: the scan
     says ``spooled``, its hosts and end wait in the spool, and once the server is back the
@@ -285,7 +285,6 @@ def test_a_server_gone_for_good_leaves_the_spool_for_the_next_run(
     from camscan.inventory.db import open_inventory
     from camscan.scope import build_scope
 
-    monkeypatch.setenv("CAMSCAN_SPOOL_DIR", str(tmp_path))
     url = own_server.url
     inv = open_inventory(url)
     stopped = threading.Event()
@@ -304,6 +303,7 @@ def test_a_server_gone_for_good_leaves_the_spool_for_the_next_run(
         options=ScanOptions(ports=(PORT,), rate=12, probes=frozenset({"tcp", "http"})),
         recorded_options={},
         patience=1.0,
+        spool_dir=tmp_path,
     )
     assert stopped.is_set()
     assert report.status == "spooled", report
@@ -313,7 +313,7 @@ def test_a_server_gone_for_good_leaves_the_spool_for_the_next_run(
 
     own_server.start()
     inv.engine.dispose()
-    notes = spool.recover(inv)
+    notes = spool.recover(inv, folder=tmp_path)
     assert len(notes) == 1 and "now stored" in notes[0]
     assert list(tmp_path.rglob("*.jsonl")) == []
     assert rows(url, "SELECT status, devices_found FROM scan") == [("complete", HOSTS_PER_SITE)]
