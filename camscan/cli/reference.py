@@ -47,6 +47,10 @@ def render() -> str:
                     help_option_names=HELP,
                     terminal_width=100,
                 )
+            # click caches a command's help option on first use (Command._help_option);
+            # a caller that ran the command under other help names (a test invoking a
+            # subcommand directly) would change the page, so the cache is dropped here.
+            cmd._help_option = None
             help_text = cmd.get_help(ctx)
         parts.append(f"\n## `{name}`\n\n```\n{help_text}\n```\n")
     return "".join(parts)
