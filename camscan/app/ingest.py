@@ -530,9 +530,13 @@ def ingest(
     dry_run: bool = False,
     engine: Engine | None = None,
     on_host: Callable[[int], None] | None = None,
+    policy: Path | None = None,
+    vulns: Path | None = None,
 ) -> IngestReport:
     """Import ``hosts`` into ``site`` (see the module docstring for the contract); returns
-    the report.  ``on_host`` is told how many hosts have been identified so far."""
+    the report.  ``on_host`` is told how many hosts have been identified so far;
+    ``policy`` and ``vulns`` score as `camscan scan` does (the policy file laid over the
+    default for sites without a stored policy; a vulnerability data file)."""
     from camscan.app.scores import rescore
 
     started = time.monotonic()
@@ -643,7 +647,10 @@ def ingest(
                 record_errors=report.record_errors,
             )
         )
-    rescore(inv, sites=[site])  # what it touched: the other sites' scores stand
+    from camscan.scoring import load_policy, load_vulns
+
+    # what it touched: the other sites' scores stand
+    rescore(inv, sites=[site], vulns=load_vulns(user_copy=vulns), default=load_policy(policy))
     report.seconds = time.monotonic() - started
     return report
 

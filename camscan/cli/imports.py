@@ -101,7 +101,18 @@ def import_cmd(
         site = (bundle_site(file) if source.format == "bundle" else None) or "default"
     inv = open_inventory(app.db)
     engine = load_engine(settings.fingerprints_dir())
-    report = ingest(inv, site=site, source=source, hosts=records, dry_run=dry_run, engine=engine)
+    from camscan.cli import settings
+
+    report = ingest(
+        inv,
+        site=site,
+        source=source,
+        hosts=records,
+        dry_run=dry_run,
+        engine=engine,
+        policy=settings.policy_path(),
+        vulns=settings.vulns_path(),
+    )
     if as_json:
         emit_json(report.as_dict())
     else:

@@ -179,7 +179,15 @@ def listen_cmd(
         summary["stored"] = False
     else:
         assert inv is not None
-        report = ingest(inv, site=site, source=source, hosts=hosts, engine=engine)
+        report = ingest(
+            inv,
+            site=site,
+            source=source,
+            hosts=hosts,
+            engine=engine,
+            policy=settings.policy_path(),
+            vulns=settings.vulns_path(),
+        )
         summary.update(
             {
                 "cameras": report.cameras,

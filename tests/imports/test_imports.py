@@ -375,3 +375,22 @@ def test_one_serial_at_two_addresses_is_one_device(tmp_path: Path) -> None:
     report = ingest(inv, site="x", source=source, hosts=records)
     assert report.hosts == 1 and report.duplicates == 1
     assert len(queries.list_devices(inv)) == 1
+
+
+def test_import_scores_with_the_users_policy_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$CAMSCAN_POLICY is laid over the default for an import as for a scan (the import
+    scored with the shipped policy alone before)."""
+    policy = tmp_path / "hospital.toml"
+    policy.write_text('name = "hospital"\nversion = "2026-12"\n', encoding="utf-8")
+    monkeypatch.setenv("CAMSCAN_POLICY", str(policy))
+    db = tmp_path / "inv.db"
+    code, out = _run(db, "import", str(NMAP), "--site", "audit")
+    assert code in (0, 1), out
+    inv = open_inventory(str(db))
+    try:
+        factors = [f for d in queries.list_devices(inv) for f in d.score_factors or []]
+    finally:
+        inv.close()
+    assert factors and {f["policy"].split(" (")[0] for f in factors} == {"hospital 2026-12"}
