@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Connection,
     DateTime,
     Float,
     ForeignKey,
@@ -27,8 +28,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -108,6 +111,9 @@ class Device(Base):
     score: Mapped[float | None] = mapped_column(Float)
     band: Mapped[str | None] = mapped_column(String(4))
     score_factors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Bumped in the database by every ORM update of anything but the score columns (see
+    # _bump_revision below): a score is written only over the revision it was computed from.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     site: Mapped[Site] = relationship()
     __table_args__ = (Index("ix_device_site_ip", "site_id", "ip"),)
 
@@ -197,3 +203,19 @@ class Change(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# What a score is computed from is everything of a device but its score: an ORM update that
+# changes anything else moves the revision on, in the database (``revision + 1``, so two
+# writers cannot lose an increment).  The rescorer writes a score only where the row still
+# has the revision it read (camscan/inventory/repository.py ``_score_chunk``): a sensor whose
+# chunk was read before another sensor's verdict landed no longer overwrites the newer
+# device's score with one computed from the old verdict.
+_SCORE_COLUMNS = frozenset({"score", "band", "score_factors", "revision"})
+
+
+@event.listens_for(Device, "before_update")
+def _bump_revision(_mapper: Mapper[Device], _conn: Connection, target: Device) -> None:
+    state = sa_inspect(target)
+    if any(attr.history.has_changes() for attr in state.attrs if attr.key not in _SCORE_COLUMNS):
+        target.revision = Device.revision + 1

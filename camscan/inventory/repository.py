@@ -595,6 +595,8 @@ def store_scores(
     A row is written only when its score, band or factors differ from the stored ones, so
     a rescore that changes nothing takes no row locks.  Rows are locked in id order (two
     sensors rescoring at once take them in one order; a collision left is tried again).
+    A score is written only where the device still has the revision it was read at: one
+    that another writer changed in between is left to that writer's rescore.
     ``on_chunk`` gets each committed chunk: (the record as it was read, its new score)."""
     if sites is not None and not sites:
         return 0
@@ -615,7 +617,7 @@ def store_scores(
 _DEVICE = cast(Table, m.Device.__table__)
 _WRITE_SCORE = (
     update(_DEVICE)
-    .where(_DEVICE.c.id == bindparam("dev_id"))
+    .where(_DEVICE.c.id == bindparam("dev_id"), _DEVICE.c.revision == bindparam("rev"))
     .values(score=bindparam("score"), band=bindparam("band"), score_factors=bindparam("factors"))
 )
 
@@ -637,11 +639,16 @@ def _score_chunk(
     )
     if sites is not None:
         q = q.where(m.Site.name.in_(list(sites)))
-    records = [device_record(d) for d in s.scalars(q.order_by(m.Device.id).limit(chunk))]
+    devices = s.scalars(q.order_by(m.Device.id).limit(chunk)).all()
+    records = [device_record(d) for d in devices]
+    revisions = {d.id: d.revision for d in devices}
     s.expunge_all()  # the records hold what scoring reads; the ORM objects go now
+    del devices
     done = [(r, score(r)) for r in records]
+    # Written only over the revision read: a device another writer changed meanwhile keeps
+    # the score that writer's own rescore gives it (models.py ``_bump_revision``).
     changed = [
-        {"dev_id": r.id, "score": new[0], "band": new[1], "factors": new[2]}
+        {"dev_id": r.id, "rev": revisions[r.id], "score": new[0], "band": new[1], "factors": new[2]}
         for r, new in done
         if (r.score, r.band) != new[:2] or r.score_factors != _as_stored(new[2])
     ]
